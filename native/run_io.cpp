@@ -166,7 +166,8 @@ std::string read_checkpoint(const std::string& path, Checkpoint& out) {
   return "";
 }
 
-std::string save_run(const std::string& run_path, const grok::Trainer& trainer, bool complete) {
+std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool complete) {
+  trainer.refresh_circuit();  // restricted/excluded loss against the latest key frequencies
   std::string err = write_checkpoint(checkpoint_path(run_path), trainer);
   if (!err.empty()) return err;
   return write_file_atomic(run_path, grok::run_to_json(grok::run_from_trainer(trainer, complete)).dump() + "\n");

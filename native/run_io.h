@@ -39,7 +39,7 @@ std::string read_checkpoint(const std::string& path, Checkpoint& out);
 
 // Checkpoint first, then the run file: whenever a run file exists, a checkpoint at least as recent
 // sits beside it. `complete` marks summary.complete.
-std::string save_run(const std::string& run_path, const grok::Trainer& trainer, bool complete);
+std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool complete);
 
 // Names the first config field that differs ("lr: 0.001 here, 0.003 there"), or "" if equal.
 // Fields in `ignore` (snake_case) are skipped: the ones a resume may change.

@@ -11,7 +11,9 @@ is (rows,) here and (rows x 1) in C++.
   MLP (core/include/grok/mlp.h):
     E_a, E_b (d_model x tokens); W_in_a, W_in_b (hidden x d_model); b_in (hidden); W_out (classes x hidden)
     pre = W_in_a E_a[:, a] + W_in_b E_b[:, b] + b_in;  h = relu(pre) or pre^2;  logits = W_out h
-    mlp_input "tied" (Google PAIR): W_input (hidden x tokens), W_out; pre = W_input[:, a] + W_input[:, b]
+    mlp_input "tied": W_input (hidden x tokens), W_out; pre = W_input[:, a] + W_input[:, b]
+    mlp_input "factored" (Google PAIR's notebook): E (d_model x tokens), W_h (hidden x d_model),
+      W_o (d_model x hidden); pre = W_h E[:, a] + W_h E[:, b]; logits = E^T W_o h
 
   Transformer (Nanda et al. 2023, transformers.py: einsum, every position computed, causal attention):
     W_E (d_model x vocab), W_pos (d_model x 3)              [Nanda's W_pos is (3 x d_model): transposed]
@@ -84,6 +86,25 @@ class TiedMlp(Mlp):
 
     def pre_activations(self, a, b):  # (n x hidden)
         return (self.W_input[:, a] + self.W_input[:, b]).T
+
+
+class FactoredMlp(Mlp):
+    """MlpModel with mlp_input "factored" (Google PAIR's notebook): one embedding shared by both
+    operands and, transposed, by the output; no biases."""
+
+    def __init__(self, n_tokens, hidden, d_model, activation="relu"):
+        nn.Module.__init__(self)
+        assert activation in ("relu", "quad")
+        self.activation = activation
+        self.E = nn.Parameter(torch.randn(d_model, n_tokens) * math.sqrt(2 / n_tokens))
+        self.W_h = nn.Parameter(torch.randn(hidden, d_model) / math.sqrt(d_model))
+        self.W_o = nn.Parameter(torch.randn(d_model, hidden) / math.sqrt(hidden))
+
+    def pre_activations(self, a, b):  # (n x hidden)
+        return (self.E[:, a].T + self.E[:, b].T) @ self.W_h.T
+
+    def forward(self, a, b):  # logits (n x classes)
+        return self.hidden(a, b) @ self.W_o.T @ self.E
 
 
 class Block(nn.Module):
@@ -207,6 +228,8 @@ def build(config):
     n = 120 if config["op"] == "s5" else int(config["p"])
     if config["model"] == "mlp" and config.get("mlp_input", "embed") == "tied":
         return TiedMlp(n, n, int(config["hidden"]), config.get("activation", "relu"))
+    if config["model"] == "mlp" and config.get("mlp_input", "embed") == "factored":
+        return FactoredMlp(n, int(config["hidden"]), int(config["d_model"]), config.get("activation", "relu"))
     if config["model"] == "mlp":
         return Mlp(n, n, int(config["d_model"]), int(config["hidden"]), config.get("activation", "relu"))
     return Transformer(n, int(config["d_model"]), int(config["heads"]), int(config["d_mlp"]),

@@ -5,6 +5,7 @@
 //   const s = new m.Session(); s.init(json)  -> "" or an error naming the field
 //   s.run(n) -> steps run; s.metricsSince(i), s.snapshotsSince(i), s.summary(), s.runJson() -> JSON
 //   s.predict(a, b) -> JSON "ask the model";  m.checkRunFile(text) -> "" or what is wrong with it
+//   s.refreshCircuit() -> true if restricted/excluded losses were re-scored; s.neuronWaves() -> JSON
 #include <emscripten/bind.h>
 
 #include <algorithm>
@@ -62,7 +63,8 @@ class Session {
   }
   std::string summary() const {
     if (!trainer_) return "{}";
-    grok::RunData run{trainer_->config(), {}, {}, trainer_->summary(), trainer_->finished()};
+    grok::RunData run{trainer_->config(), trainer_->metrics(), {}, trainer_->summary(), trainer_->circuit_freqs(),
+                      trainer_->finished()};
     return grok::run_to_json(run)["summary"].dump();
   }
   std::string config() const { return trainer_ ? grok::config_to_json(trainer_->config()).dump() : "{}"; }
@@ -93,6 +95,24 @@ class Session {
     for (int i = 0; i < tr.size() && !in_train; ++i) in_train = tr.a[i] == a && tr.b[i] == b;
     return json{{"a", a}, {"b", b}, {"answer", order[0]}, {"truth", grok::apply_op(c.op, a, b, c.p)},
                 {"in_train", in_train}, {"top", top}}.dump();
+  }
+  // Re-scores every snapshot's restricted/excluded loss against the latest key frequencies (see
+  // Trainer::refresh_circuit); true if they changed, and the page then refetches snapshotsSince(0).
+  bool refresh_circuit() { return trainer_ && trainer_->refresh_circuit(); }
+  // MLP only: each hidden unit's input wave over the operand (its column of the token embedding the
+  // hidden layer sees, grok/model.h) and its dominant frequency at the latest snapshot.
+  std::string neuron_waves() const {
+    if (!trainer_) return json{{"error", "no run"}}.dump();
+    if (trainer_->config().model != "mlp") return json{{"error", "neuron waves are for the MLP"}}.dump();
+    if (trainer_->snapshots().empty()) return json{{"error", "no snapshot yet"}}.dump();
+    const Eigen::MatrixXf emb = trainer_->model().token_embedding();  // (tokens x hidden)
+    json waves = json::array();
+    for (int u = 0; u < emb.cols(); ++u) {
+      std::vector<float> w(emb.col(u).data(), emb.col(u).data() + emb.rows());
+      waves.push_back(w);
+    }
+    const auto& snap = trainer_->snapshots().back();
+    return json{{"step", snap.step}, {"freq", snap.neuron_freq}, {"waves", waves}}.dump();
   }
   // Fingerprints compared with the native build (same seed -> same split and initial weights).
   std::string param_hash() const { return trainer_ ? std::to_string(trainer_->model().params().hash()) : ""; }
@@ -131,6 +151,8 @@ EMSCRIPTEN_BINDINGS(grok) {
       .function("config", &Session::config)
       .function("runJson", &Session::run_json)
       .function("predict", &Session::predict)
+      .function("refreshCircuit", &Session::refresh_circuit)
+      .function("neuronWaves", &Session::neuron_waves)
       .function("paramHash", &Session::param_hash)
       .function("splitHash", &Session::split_hash);
 }

@@ -32,6 +32,52 @@ double mean_ce(const Eigen::MatrixXd& logits, const std::vector<int>& cols, cons
   }
   return cols.empty() ? 0.0 : total / cols.size();
 }
+
+// Restricted and excluded loss (see measures.h) from the hidden activations and logits over the whole
+// p x p grid (column a * p + b). The projection of a unit's activations onto the unit grid function
+// cos(w(a+b)) equals (F_cc - F_ss)/sqrt2 of its 2-D Fourier transform (Nanda's notebook), so a dot
+// product per key frequency suffices.
+void circuit_losses_from(const Eigen::MatrixXd& acts, const Eigen::MatrixXd& logits, const Eigen::MatrixXd& W_logit,
+                         const Dataset& data, const std::vector<int>& freqs, double& restricted, double& excluded) {
+  const int p = data.n_elements;
+  // W_logit times the key-frequency part of the activations, one rank-2 term per frequency:
+  // W_logit (alpha cos^T + beta sin^T) = (W_logit alpha) cos^T + (W_logit beta) sin^T, which costs
+  // classes x p^2 per frequency instead of classes x hidden x p^2 (re-scoring runs it per snapshot).
+  Eigen::MatrixXd circuit_logits = Eigen::MatrixXd::Zero(W_logit.rows(), p * p);
+  Eigen::RowVectorXd cos_ab(p * p), sin_ab(p * p);
+  for (int k : freqs) {
+    const double w = 2.0 * kPi * k / p;
+    for (int a = 0; a < p; ++a)
+      for (int b = 0; b < p; ++b) {
+        const double angle = w * ((a + b) % p);
+        cos_ab(a * p + b) = std::cos(angle);
+        sin_ab(a * p + b) = std::sin(angle);
+      }
+    cos_ab.normalize();
+    sin_ab.normalize();
+    const Eigen::VectorXd alpha = acts * cos_ab.transpose();  // projection per hidden unit
+    const Eigen::VectorXd beta = acts * sin_ab.transpose();
+    circuit_logits.noalias() += (W_logit * alpha) * cos_ab + (W_logit * beta) * sin_ab;
+  }
+  Eigen::MatrixXd restricted_logits = circuit_logits;
+  const Eigen::VectorXd mean_acts = acts.rowwise().mean();
+  restricted_logits.colwise() += W_logit * mean_acts;
+  // Restore the per-class mean of the real logits (the notebook's "bias term").
+  restricted_logits.colwise() += logits.rowwise().mean() - restricted_logits.rowwise().mean();
+  const Eigen::MatrixXd excluded_logits = logits - circuit_logits;
+  std::vector<int> test_cols, test_y, train_cols, train_y;
+  for (int i = 0; i < data.test.size(); ++i) { test_cols.push_back(data.test.a[i] * p + data.test.b[i]); test_y.push_back(data.test.y[i]); }
+  for (int i = 0; i < data.train.size(); ++i) { train_cols.push_back(data.train.a[i] * p + data.train.b[i]); train_y.push_back(data.train.y[i]); }
+  restricted = mean_ce(restricted_logits, test_cols, test_y);
+  excluded = mean_ce(excluded_logits, train_cols, train_y);
+}
+
+void grid(int p, std::vector<int>& all_a, std::vector<int>& all_b) {
+  all_a.resize(p * p);
+  all_b.resize(p * p);
+  for (int a = 0; a < p; ++a)
+    for (int b = 0; b < p; ++b) { all_a[a * p + b] = a; all_b[a * p + b] = b; }
+}
 }  // namespace
 
 Eigen::MatrixXd fourier_basis(int n) {
@@ -60,7 +106,8 @@ double gini(const std::vector<float>& values) {
   return weighted / (n * sum);
 }
 
-std::string compute_measures(Model& model, const Dataset& data, const Config& config, Measures& out) {
+std::string compute_measures(Model& model, const Dataset& data, const Config& config, Measures& out,
+                             const std::vector<int>* circuit_freqs) {
   out = Measures{};
   if (config.op == "s5") return "measures: S5 is not a cyclic group; no Fourier analysis";
   const int p = data.n_elements;
@@ -75,29 +122,27 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   out.gini_logit = gini(std::vector<float>(out.logit_spectrum.begin() + 1, out.logit_spectrum.end()));
 
   // Every pair (a, b) on the grid, column index a * p + b.
-  std::vector<int> all_a(p * p), all_b(p * p);
-  for (int a = 0; a < p; ++a)
-    for (int b = 0; b < p; ++b) { all_a[a * p + b] = a; all_b[a * p + b] = b; }
+  std::vector<int> all_a, all_b;
+  grid(p, all_a, all_b);
   Eigen::MatrixXf acts_f;
   model.hidden_activations(all_a.data(), all_b.data(), p * p, acts_f);
   const Eigen::MatrixXd acts = acts_f.cast<double>();  // (hidden x p^2)
   const int hidden = static_cast<int>(acts.rows());
 
-  // 2-D Fourier coefficients per unit: F_u = B A_u B^T with A_u(a, b) = acts(u, a*p + b).
-  // Stored as (hidden x p^2) with column r*p + c for basis rows r (over a) and c (over b).
-  Eigen::MatrixXd F(hidden, p * p);
-  {
-    Eigen::MatrixXd A(p, p), tmp(p, p);
-    for (int u = 0; u < hidden; ++u) {
-      for (int a = 0; a < p; ++a) A.row(a) = acts.row(u).segment(a * p, p);
-      tmp.noalias() = B * A;
-      A.noalias() = tmp * B.transpose();
-      for (int r = 0; r < p; ++r) F.row(u).segment(r * p, p) = A.row(r);
-    }
-  }
+  // 2-D Fourier coefficients per unit, F_u = B A_u B^T with A_u(a, b) = acts(u, a*p + b). Only the
+  // coefficients inside each frequency's {0, cos k, sin k} x {0, cos k, sin k} block are needed, so
+  // the transform over a is one GEMM for all units and the one over b is done per needed pair:
+  // acts viewed as (hidden*p) x p has rows (u, b) and columns a, so Y = X B^T holds
+  // Y[(u, b), r] = sum_a A_u(a, b) B(r, a), and F_u(r, c) = sum_b Y[(u, b), r] B(c, b).
+  const Eigen::Map<const Eigen::MatrixXd> X(acts.data(), static_cast<Eigen::Index>(hidden) * p, p);
+  const Eigen::MatrixXd Y = X * B.transpose();
+  const auto coeff = [&](int r, int c) -> Eigen::ArrayXd {  // F_u(r, c) for every unit u
+    const Eigen::Map<const Eigen::MatrixXd> Yr(Y.col(r).data(), hidden, p);
+    return (Yr * B.row(c).transpose()).array();
+  };
+  // Parseval (B is orthonormal): sum over all coefficients = sum of squares of the activations.
+  const Eigen::ArrayXd unit_total = acts.array().square().rowwise().sum() - coeff(0, 0).square();
   // Variance shares per frequency: components whose a- and b-frequencies are in {0, k}, except (0, 0).
-  const auto idx = [p](int r, int c) { return r * p + c; };
-  Eigen::ArrayXd unit_total = F.array().square().rowwise().sum() - F.col(0).array().square();
   std::vector<double> share(K + 1, 0.0);
   Eigen::MatrixXd unit_share(hidden, K + 1);
   unit_share.setZero();
@@ -106,7 +151,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
     Eigen::ArrayXd s = Eigen::ArrayXd::Zero(hidden);
     for (int r : rows)
       for (int c : rows)
-        if (r != 0 || c != 0) s += F.col(idx(r, c)).array().square();
+        if (r != 0 || c != 0) s += coeff(r, c).square();
     unit_share.col(k) = (s / unit_total.max(1e-30)).matrix();
     share[k] = s.sum() / std::max(1e-30, unit_total.sum());
   }
@@ -124,38 +169,27 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   }
 
   if (config.op != "add") return "";
-  // Projections onto cos(w(a+b)) = (c(x)c - s(x)s)/sqrt2 and sin(w(a+b)) = (s(x)c + c(x)s)/sqrt2 in the
-  // unit basis; their grid functions are built once per key frequency.
-  Eigen::MatrixXd circuit = Eigen::MatrixXd::Zero(hidden, p * p);  // key-frequency part of acts
-  for (int k : out.key_freqs) {
-    const double w = 2.0 * kPi * k / p;
-    Eigen::RowVectorXd cos_ab(p * p), sin_ab(p * p);
-    for (int a = 0; a < p; ++a)
-      for (int b = 0; b < p; ++b) {
-        const double angle = w * ((a + b) % p);
-        cos_ab(a * p + b) = std::cos(angle);
-        sin_ab(a * p + b) = std::sin(angle);
-      }
-    cos_ab.normalize();
-    sin_ab.normalize();
-    const Eigen::VectorXd alpha = (F.col(idx(cos_row(k), cos_row(k))) - F.col(idx(sin_row(k), sin_row(k)))) / std::sqrt(2.0);
-    const Eigen::VectorXd beta = (F.col(idx(sin_row(k), cos_row(k))) + F.col(idx(cos_row(k), sin_row(k)))) / std::sqrt(2.0);
-    circuit.noalias() += alpha * cos_ab + beta * sin_ab;
-  }
   Eigen::MatrixXf logits_f;
   model.logits(all_a.data(), all_b.data(), p * p, logits_f);
-  const Eigen::MatrixXd logits = logits_f.cast<double>();  // (classes x p^2)
-  Eigen::MatrixXd restricted = W_logit * circuit;
-  const Eigen::VectorXd mean_acts = acts.rowwise().mean();
-  restricted.colwise() += W_logit * mean_acts;
-  // Restore the per-class mean of the real logits (the notebook's "bias term").
-  restricted.colwise() += logits.rowwise().mean() - restricted.rowwise().mean();
-  const Eigen::MatrixXd excluded = logits - W_logit * circuit;
-  std::vector<int> test_cols, test_y, train_cols, train_y;
-  for (int i = 0; i < data.test.size(); ++i) { test_cols.push_back(data.test.a[i] * p + data.test.b[i]); test_y.push_back(data.test.y[i]); }
-  for (int i = 0; i < data.train.size(); ++i) { train_cols.push_back(data.train.a[i] * p + data.train.b[i]); train_y.push_back(data.train.y[i]); }
-  out.restricted_loss = mean_ce(restricted, test_cols, test_y);
-  out.excluded_loss = mean_ce(excluded, train_cols, train_y);
+  // Ascending order, as Trainer::refresh_circuit keeps them: same sums, bit for bit, when re-scored.
+  std::vector<int> freqs = circuit_freqs ? *circuit_freqs : out.key_freqs;
+  std::sort(freqs.begin(), freqs.end());
+  circuit_losses_from(acts, logits_f.cast<double>(), W_logit, data, freqs, out.restricted_loss, out.excluded_loss);
+  return "";
+}
+
+std::string circuit_losses(Model& model, const Dataset& data, const Config& config, const std::vector<int>& freqs,
+                           double& restricted, double& excluded) {
+  restricted = excluded = -1;
+  if (config.op != "add") return "measures: restricted/excluded loss are defined for a+b only";
+  const int p = data.n_elements;
+  std::vector<int> all_a, all_b;
+  grid(p, all_a, all_b);
+  Eigen::MatrixXf acts_f, logits_f;
+  model.hidden_activations(all_a.data(), all_b.data(), p * p, acts_f);
+  model.logits(all_a.data(), all_b.data(), p * p, logits_f);
+  circuit_losses_from(acts_f.cast<double>(), logits_f.cast<double>(), model.hidden_to_logits().cast<double>(), data,
+                      freqs, restricted, excluded);
   return "";
 }
 

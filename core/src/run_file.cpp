@@ -1,5 +1,7 @@
 #include "grok/run_file.h"
 
+#include "grok/phases.h"
+
 namespace grok {
 using nlohmann::json;
 
@@ -123,6 +125,7 @@ json run_to_json(const RunData& run) {
   const json snaps = snapshots_to_json(run.snapshots);
   const Summary& s = run.summary;
   const auto opt_step = [](long v) { return v < 0 ? json(nullptr) : json(v); };
+  const Phases ph = infer_phases(run.metrics, s);
   return {{"schema", kRunSchema},
           {"config", config_to_json(run.config)},
           {"metrics", metrics},
@@ -130,13 +133,17 @@ json run_to_json(const RunData& run) {
           {"summary", {{"memorize_step", opt_step(s.memorize_step)}, {"grok_step", opt_step(s.grok_step)},
                        {"steps", s.steps}, {"final_train_acc", s.final_train_acc},
                        {"final_test_acc", s.final_test_acc}, {"wall_seconds", s.wall_seconds},
+                       {"measures_seconds", s.measures_seconds},
                        {"ms_per_step", s.ms_per_step}, {"diverged", s.diverged},
                        {"complete", run.complete}, {"split_hash", hex64(s.split_hash)},
-                       {"init_param_hash", hex64(s.init_param_hash)}}}};
+                       {"init_param_hash", hex64(s.init_param_hash)}, {"circuit_freqs", run.circuit_freqs},
+                       {"phases", {{"memorization_end", opt_step(ph.memorization_end)},
+                                   {"circuit_end", opt_step(ph.circuit_end)},
+                                   {"cleanup_end", opt_step(ph.cleanup_end)}}}}}};
 }
 
 RunData run_from_trainer(const Trainer& t, bool complete) {
-  return RunData{t.config(), t.metrics(), t.snapshots(), t.summary(), complete};
+  return RunData{t.config(), t.metrics(), t.snapshots(), t.summary(), t.circuit_freqs(), complete};
 }
 
 namespace {
@@ -194,6 +201,7 @@ std::string run_from_json(const json& j, RunData& out) {
   read_number(s, "final_train_acc", run.summary.final_train_acc, err, "");
   read_number(s, "final_test_acc", run.summary.final_test_acc, err, "");
   read_number(s, "wall_seconds", run.summary.wall_seconds, err, "");
+  read_number(s, "measures_seconds", run.summary.measures_seconds, err, "");
   read_number(s, "ms_per_step", run.summary.ms_per_step, err, "");
   if (s.contains("diverged") && !s["diverged"].is_boolean()) return "run file: summary.diverged must be true or false";
   if (s.contains("complete") && !s["complete"].is_boolean()) return "run file: summary.complete must be true or false";
@@ -206,6 +214,15 @@ std::string run_from_json(const json& j, RunData& out) {
         v.get<std::string>().find_first_not_of("0123456789abcdef") != std::string::npos)
       return std::string("run file: summary.") + key + " must be 16 lowercase hex digits";
     *field = parse_hex64(v.get<std::string>());
+  }
+  if (s.contains("circuit_freqs")) {
+    const json& f = s["circuit_freqs"];
+    if (!f.is_array()) return "run file: summary.circuit_freqs must be an array of frequencies";
+    for (const auto& k : f) {
+      if (!k.is_number_integer() || k.get<long>() < 1 || 2 * k.get<long>() >= run.config.p)
+        return "run file: summary.circuit_freqs must hold integers in [1, (p-1)/2]";
+      run.circuit_freqs.push_back(k.get<int>());
+    }
   }
   run.complete = s.value("complete", true);
   out = std::move(run);

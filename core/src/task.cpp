@@ -62,7 +62,7 @@ std::string make_dataset(const Config& config, Dataset& out) {
   std::vector<Pair> pairs;
   pairs.reserve(static_cast<size_t>(n) * n);
   for (int a = 0; a < n; ++a)
-    for (int b = (config.op == "div" ? 1 : 0); b < n; ++b) pairs.push_back({a, b});
+    for (int b = (config.pairs == "unordered" ? a : config.op == "div" ? 1 : 0); b < n; ++b) pairs.push_back({a, b});
   Rng rng(config.seed);  // the split's own stream; weights use another (see model init)
   rng.shuffle(pairs);
   const size_t n_train = static_cast<size_t>(std::floor(config.train_fraction * pairs.size()));

@@ -2,6 +2,7 @@
 
 #include "grok/run_file.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -77,7 +78,7 @@ bool Trainer::step() {
   if (!finite) summary_.diverged = true;
   summary_.steps = optimizer_.t;
   summary_.ms_per_step = 1000.0 * step_seconds_ / std::max<long>(1, optimizer_.t);
-  summary_.wall_seconds = step_seconds_ + eval_seconds_;
+  summary_.wall_seconds = step_seconds_ + eval_seconds_ + measures_seconds_;
   return finite;
 }
 
@@ -101,17 +102,47 @@ const MetricPoint& Trainer::evaluate() {
   summary_.final_train_acc = p.train_acc;
   summary_.final_test_acc = p.test_acc;
   eval_seconds_ += seconds_since(t0);
-  summary_.wall_seconds = step_seconds_ + eval_seconds_;
+  summary_.wall_seconds = step_seconds_ + eval_seconds_ + measures_seconds_;
   return metrics_.back();
 }
 
+void Trainer::add_measures_time(double seconds) {
+  measures_seconds_ += seconds;
+  summary_.measures_seconds = measures_seconds_;
+  summary_.wall_seconds = step_seconds_ + eval_seconds_ + measures_seconds_;
+}
+
 void Trainer::snapshot() {
+  const auto t0 = Clock::now();
   Snapshot s;
   s.step = optimizer_.t;
   // S5 has no Fourier analysis: its snapshots carry the step only (compute_measures says why).
-  compute_measures(*model_, data_, config_, s);
-  if (!snapshots_.empty() && snapshots_.back().step == s.step) snapshots_.pop_back();
+  compute_measures(*model_, data_, config_, s, circuit_freqs_.empty() ? nullptr : &circuit_freqs_);
+  if (!snapshots_.empty() && snapshots_.back().step == s.step) {
+    snapshots_.pop_back();
+    snapshot_params_.pop_back();
+  }
   snapshots_.push_back(std::move(s));
+  snapshot_params_.emplace_back(model_->params().value.begin(), model_->params().value.end());
+  add_measures_time(seconds_since(t0));
+}
+
+bool Trainer::refresh_circuit() {
+  if (snapshots_.empty() || config_.op != "add") return false;
+  std::vector<int> freqs = snapshots_.back().key_freqs;
+  std::sort(freqs.begin(), freqs.end());
+  if (freqs.empty() || freqs == circuit_freqs_) return false;
+  const auto t0 = Clock::now();
+  circuit_freqs_ = freqs;
+  auto& value = model_->params().value;
+  const std::vector<float> current(value.begin(), value.end());
+  for (size_t i = 0; i < snapshots_.size(); ++i) {
+    std::copy(snapshot_params_[i].begin(), snapshot_params_[i].end(), value.begin());
+    circuit_losses(*model_, data_, config_, circuit_freqs_, snapshots_[i].restricted_loss, snapshots_[i].excluded_loss);
+  }
+  std::copy(current.begin(), current.end(), value.begin());
+  add_measures_time(seconds_since(t0));
+  return true;
 }
 
 bool Trainer::evaluation_due() const {
@@ -139,6 +170,9 @@ long Trainer::run(long max_steps) {
     if (evaluation_due() || summary_.diverged) evaluate();
     if (snapshot_due()) snapshot();
   }
+  // The final weights always get a snapshot: replays and the circuit frequencies need the end state
+  // (a run stopped at grokking ends between log-spaced snapshot steps).
+  if (finished() && !snapshots_.empty() && snapshots_.back().step != optimizer_.t) snapshot();
   return done;
 }
 
@@ -161,14 +195,15 @@ std::string Trainer::update_live(const Config& next) {
 
 // ---- state (checkpoints) ----
 namespace {
-const char kMagic[8] = {'G', 'R', 'O', 'K', 'S', 'T', '0', '1'};
+const char kMagic[8] = {'G', 'R', 'O', 'K', 'S', 'T', '0', '2'};  // 02: snapshot weights, circuit freqs
 template <class T>
 void put(std::vector<uint8_t>& out, const T& v) {
   const auto* p = reinterpret_cast<const uint8_t*>(&v);
   out.insert(out.end(), p, p + sizeof(T));
 }
-template <class T>
-void put_vec(std::vector<uint8_t>& out, const std::vector<T>& v) {
+template <class V>
+void put_vec(std::vector<uint8_t>& out, const V& v) {
+  using T = typename V::value_type;
   put<uint64_t>(out, v.size());
   const auto* p = reinterpret_cast<const uint8_t*>(v.data());
   out.insert(out.end(), p, p + v.size() * sizeof(T));
@@ -216,11 +251,17 @@ std::vector<uint8_t> Trainer::save_state() const {
   put(out, summary_);
   put(out, step_seconds_);
   put(out, eval_seconds_);
+  put(out, measures_seconds_);
+  put_vec(out, circuit_freqs_);
+  for (const auto& w : snapshot_params_) put_vec(out, w);
   return out;
 }
 
 std::string Trainer::load_state(const std::vector<uint8_t>& bytes) {
   Reader r{bytes};
+  if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagic, 6) == 0 && std::memcmp(bytes.data(), kMagic, 8) != 0)
+    return "checkpoint: written by an older grokking-lab (format " + std::string(bytes.begin() + 6, bytes.begin() + 8) +
+           "); start the run again";
   if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0)
     return "checkpoint: not a grokking-lab checkpoint (bad header)";
   r.pos = 8;
@@ -244,15 +285,22 @@ std::string Trainer::load_state(const std::vector<uint8_t>& bytes) {
     if (j.is_discarded() || !snapshots_from_json(j, snaps).empty()) return "checkpoint: corrupt snapshots";
   }
   const Summary summary = r.get<Summary>();
-  const double step_s = r.get<double>(), eval_s = r.get<double>();
+  const double step_s = r.get<double>(), eval_s = r.get<double>(), measures_s = r.get<double>();
+  auto circuit = r.get_vec<int>(100000);
+  std::vector<std::vector<float>> snap_params;
+  for (size_t i = 0; r.ok && i < snaps.size(); ++i) {
+    snap_params.push_back(r.get_vec<float>(n));
+    if (snap_params.back().size() != n) r.ok = false;
+  }
   if (!r.ok || order.size() != order_.size() || cursor > order_.size())
     return "checkpoint: truncated or corrupt";
-  model_->params().value = std::move(value);
+  model_->params().value.assign(value.begin(), value.end());
   optimizer_.t = t; optimizer_.m = std::move(m); optimizer_.v = std::move(v); optimizer_.ema = std::move(ema);
   batch_rng_.set_state(rs);
   order_ = std::move(order); cursor_ = cursor;
   metrics_ = std::move(metrics); snapshots_ = std::move(snaps);
-  summary_ = summary; step_seconds_ = step_s; eval_seconds_ = eval_s;
+  snapshot_params_ = std::move(snap_params); circuit_freqs_ = std::move(circuit);
+  summary_ = summary; step_seconds_ = step_s; eval_seconds_ = eval_s; measures_seconds_ = measures_s;
   return "";
 }
 

@@ -16,7 +16,7 @@ inline double gradcheck(grok::ModelT<double>& m, const std::vector<int>& a, cons
   auto& P = m.params();
   P.zero_grad();
   m.forward_backward(a.data(), b.data(), y.data(), n, n);
-  const std::vector<double> analytic = P.grad;
+  const std::vector<double> analytic(P.grad.begin(), P.grad.end());
   auto loss = [&] { return m.evaluate(a.data(), b.data(), y.data(), n).mean_loss(); };
   double worst = 0;
   for (const auto& info : P.info) {

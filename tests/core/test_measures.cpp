@@ -2,6 +2,8 @@
 // (no structure) and on one that has grokked (a few key frequencies, low restricted loss).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "grok/measures.h"
 #include "grok/trainer.h"
 
@@ -82,4 +84,37 @@ TEST_CASE("trainer snapshots carry the measures and restricted loss is undefined
   CHECK(!s.embed_spectrum.empty());
   CHECK(s.restricted_loss < 0);
   CHECK(s.excluded_loss < 0);
+}
+
+TEST_CASE("circuit frequencies fixed from the latest snapshot re-score every earlier snapshot", "[measures]") {
+  std::unique_ptr<Trainer> t;
+  REQUIRE(Trainer::create(quick_grokker(), t) == "");
+  t->run(t->config().steps);
+  REQUIRE(t->summary().grok_step > 0);
+  CHECK(t->circuit_freqs().empty());  // until refreshed, each snapshot used its own key frequencies
+  const double last_before = t->snapshots().back().restricted_loss;
+  const double first_before = t->snapshots().front().restricted_loss;
+  REQUIRE(t->refresh_circuit());
+  std::vector<int> expect = t->snapshots().back().key_freqs;
+  std::sort(expect.begin(), expect.end());
+  CHECK(t->circuit_freqs() == expect);
+  CHECK(t->snapshots().back().restricted_loss == last_before);  // same frequencies, same weights
+  // Step 0 re-scored from its saved weights equals the same frequencies on a fresh model (same seed).
+  std::unique_ptr<Trainer> fresh;
+  REQUIRE(Trainer::create(quick_grokker(), fresh) == "");
+  double restricted = 0, excluded = 0;
+  REQUIRE(circuit_losses(fresh->model(), fresh->data(), fresh->config(), expect, restricted, excluded) == "");
+  CHECK(t->snapshots().front().restricted_loss == restricted);
+  CHECK(t->snapshots().front().excluded_loss == excluded);
+  CHECK(t->snapshots().front().restricted_loss != first_before);
+  // The circuit exists at the end, not at the start.
+  CHECK(t->snapshots().back().restricted_loss < 0.5 * t->snapshots().front().restricted_loss);
+  CHECK_FALSE(t->refresh_circuit());  // nothing changed
+  // Checkpoints carry the frequencies and every snapshot's weights.
+  std::unique_ptr<Trainer> resumed;
+  REQUIRE(Trainer::create(quick_grokker(), resumed) == "");
+  REQUIRE(resumed->load_state(t->save_state()) == "");
+  CHECK(resumed->circuit_freqs() == expect);
+  CHECK_FALSE(resumed->refresh_circuit());
+  CHECK(resumed->snapshots().front().restricted_loss == restricted);
 }

@@ -17,7 +17,7 @@ Config small_mlp() {
 }  // namespace
 
 TEST_CASE("MLP gradients match finite differences", "[gradcheck]") {
-  for (const char* input : {"embed", "tied"})
+  for (const char* input : {"embed", "tied", "factored"})
   for (const char* act : {"relu", "quad"})
     for (const char* loss : {"softmax", "stablemax"}) {
       Config c = small_mlp();

@@ -179,7 +179,8 @@ void check_parity(const std::string& fixture, double tol) {
 const char* const kFixtures[] = {
     "parity_mlp_relu",
     "parity_mlp_quad_stablemax",
-    "parity_mlp_tied",                         // Google PAIR's shared input matrix
+    "parity_mlp_tied",                         // one input matrix shared by a and b
+    "parity_mlp_factored",                     // Google PAIR notebook: shared embedding in and out
     "parity_transformer_1l",                   // Nanda 2023 shape: 1 layer, no LayerNorm
     "parity_transformer_1l_quad_stablemax",    // x^2 activation, StableMax loss
     "parity_transformer_2l_postln",            // Power 2022 shape: 2 layers, post-LN

@@ -13,6 +13,7 @@ struct Config {
   std::string op = "add";           // binary operation: add sub mul div sq-sum quad cubic s5
   int p = 97;                       // prime modulus (ignored by s5, which has 120 elements)
   double train_fraction = 0.3;      // share of all pairs used for training, the rest is the test set
+  std::string pairs = "all";        // all: every (a, b); unordered: a <= b only (commutative ops, as PAIR)
   // --- model ---
   std::string model = "transformer";// mlp | transformer
   int layers = 1;                   // transformer blocks (1 or 2)
@@ -20,7 +21,8 @@ struct Config {
   int heads = 4;                    // attention heads; d_model must be a multiple
   int d_mlp = 512;                  // transformer MLP width
   int hidden = 24;                  // MLP hidden units
-  std::string mlp_input = "embed";  // embed: per-operand embeddings then W_in; tied: relu(W[a] + W[b]) (PAIR)
+  std::string mlp_input = "embed";  // embed: per-operand embeddings then W_in; tied: relu(W[a] + W[b]);
+                                    // factored: PAIR's notebook model (see mlp.h)
   std::string activation = "relu";  // relu | quad (x^2, Gromov 2023)
   std::string layer_norm = "none";  // none (Nanda 2023) | post (Power 2022)
   // --- loss and optimizer ---

@@ -41,7 +41,13 @@ Eigen::MatrixXd fourier_basis(int n);
 // Gini coefficient of non-negative values (0 = all equal, -> 1 = one value holds everything).
 double gini(const std::vector<float>& values);
 // Computes every measure for the current weights; costs about two evaluation passes over all p^2
-// pairs plus two p x p x p products per hidden unit. Returns "" or why a measure is unavailable.
-std::string compute_measures(Model& model, const Dataset& data, const Config& config, Measures& out);
+// pairs plus two p x p x p products per hidden unit. Restricted/excluded loss use `circuit_freqs`
+// when given, else this snapshot's own key frequencies. Returns "" or why a measure is unavailable.
+std::string compute_measures(Model& model, const Dataset& data, const Config& config, Measures& out,
+                             const std::vector<int>* circuit_freqs = nullptr);
+// Restricted and excluded loss alone, for a fixed set of frequencies (the paper fixes them from the
+// final model and evaluates every checkpoint with them). One evaluation pass over all p^2 pairs.
+std::string circuit_losses(Model& model, const Dataset& data, const Config& config, const std::vector<int>& freqs,
+                           double& restricted, double& excluded);
 
 }  // namespace grok

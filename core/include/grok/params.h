@@ -1,6 +1,10 @@
 // Params: all trainable tensors in ONE flat buffer (values, gradients) with an offset table, so the
 // optimizer, norms, hashing and checkpoints are single loops (llm.c style). Templated on the scalar:
 // training uses float32; the finite-difference gradient checks instantiate double.
+// Every tensor starts on a 64-byte boundary (aligned buffer, offsets padded to kAlign bytes): Eigen
+// peels a different number of scalar iterations off a reduction depending on where the data sits, so
+// an unaligned heap (Emscripten's malloc gives 8 bytes) made the same seed round differently from
+// run to run. With fixed alignment the sums are the same wherever the buffer lands.
 #pragma once
 #include <Eigen/Core>
 #include <algorithm>
@@ -24,10 +28,15 @@ class ParamsT {
   using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
   using Map = Eigen::Map<Mat>;
   using ConstMap = Eigen::Map<const Mat>;
+  using Buffer = std::vector<S, Eigen::aligned_allocator<S>>;
+  static constexpr size_t kAlign = 64;  // bytes: the widest SIMD register (AVX-512)
+  static_assert(kAlign % sizeof(S) == 0, "scalar size must divide the alignment");
 
   // Register a tensor (before finalize); returns its index.
   int add(const std::string& name, int rows, int cols) {
-    const size_t offset = info.empty() ? 0 : info.back().offset + info.back().size();
+    const size_t per = kAlign / sizeof(S);
+    const size_t end = info.empty() ? 0 : info.back().offset + info.back().size();
+    const size_t offset = (end + per - 1) / per * per;  // zero padding between tensors
     info.push_back({name, offset, rows, cols});
     return static_cast<int>(info.size()) - 1;
   }
@@ -55,8 +64,8 @@ class ParamsT {
   unsigned long long hash() const { return fnv1a(value.data(), value.size() * sizeof(S)); }
 
   std::vector<ParamInfo> info;
-  std::vector<S> value;
-  std::vector<S> grad;
+  Buffer value;  // padding stays zero: its gradient is zero, so AdamW leaves it at zero
+  Buffer grad;
 };
 
 using Params = ParamsT<float>;

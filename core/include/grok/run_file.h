@@ -5,7 +5,10 @@
 //    "snapshots": [{"step", "embed_spectrum", "logit_spectrum", "freq_share", "key_freqs", "neuron_freq",
 //                   "gini_embed", "gini_logit", "restricted_loss", "excluded_loss"}, ...],
 //    "summary": {"memorize_step", "grok_step", "steps", "final_train_acc", "final_test_acc",
-//                "wall_seconds", "ms_per_step", "diverged", "complete", "split_hash", "init_param_hash"}}
+//                "wall_seconds", "measures_seconds", "ms_per_step", "diverged", "complete", "split_hash", "init_param_hash",
+//                "circuit_freqs", "phases"}}
+// circuit_freqs: the frequencies every snapshot's restricted/excluded loss was computed with (the
+// latest key frequencies; empty: each snapshot used its own). phases: see phases.h.
 // Steps not reached are null. Hashes are 16 hex digits (FNV-1a of the split and of the initial weights).
 #pragma once
 #include <nlohmann/json.hpp>
@@ -29,6 +32,7 @@ struct RunData {
   std::vector<MetricPoint> metrics;
   std::vector<Snapshot> snapshots;
   Summary summary;
+  std::vector<int> circuit_freqs;
   bool complete = false;  // false for a partial file (interrupted or still running)
 };
 

@@ -34,7 +34,8 @@ struct Summary {
   long grok_step = -1;      // first evaluated step with test acc >= 0.99 (-1: not yet)
   long steps = 0;           // steps completed
   double final_train_acc = 0, final_test_acc = 0;
-  double wall_seconds = 0;  // training steps plus evaluation
+  double wall_seconds = 0;  // training steps, evaluation and progress measures
+  double measures_seconds = 0;  // of which progress measures (snapshots and re-scoring)
   double ms_per_step = 0;   // mean wall time of a training step, evaluation excluded
   bool diverged = false;    // loss became NaN/inf; training stopped
   // Fingerprints (FNV-1a) of the data split and the initial weights: equal natively and in wasm for a seed.
@@ -52,6 +53,10 @@ class Trainer {
   bool step();                 // one optimizer step (no evaluation); false if the loss diverged
   const MetricPoint& evaluate();  // metrics at the current step, appended to the history
   void snapshot();             // spectrum at the current step, appended
+  // Fixes the circuit frequencies (for restricted/excluded loss) to the latest snapshot's key
+  // frequencies and, if they changed, re-scores every earlier snapshot with them from its saved
+  // weights, as the paper does with the final model's frequencies. Returns true if anything changed.
+  bool refresh_circuit();
   bool evaluation_due() const; // is steps_done() a metrics step (log-spaced early, then eval_every)
   bool snapshot_due() const;   // log-spaced snapshot steps
   bool finished() const;       // reached config.steps, grokked with stop_at_grok, or diverged
@@ -66,6 +71,8 @@ class Trainer {
   Model& model() { return *model_; }
   const std::vector<MetricPoint>& metrics() const { return metrics_; }
   const std::vector<Snapshot>& snapshots() const { return snapshots_; }
+  // Frequencies the snapshots' restricted/excluded losses were computed with (empty: each its own).
+  const std::vector<int>& circuit_freqs() const { return circuit_freqs_; }
   const Summary& summary() const { return summary_; }
 
   // Everything needed to continue bit-identically: parameters, optimizer state, sampler state,
@@ -87,8 +94,11 @@ class Trainer {
   std::vector<int> batch_a_, batch_b_, batch_y_;
   std::vector<MetricPoint> metrics_;
   std::vector<Snapshot> snapshots_;
+  std::vector<std::vector<float>> snapshot_params_;  // weights at each snapshot, for re-scoring
+  std::vector<int> circuit_freqs_;
   Summary summary_;
-  double step_seconds_ = 0, eval_seconds_ = 0;
+  double step_seconds_ = 0, eval_seconds_ = 0, measures_seconds_ = 0;
+  void add_measures_time(double seconds);
 };
 
 // Log-spaced steps (about 20 per decade): 0, 1, 2, ..., 10, 11, 12, 14, 15, 17, 19, 22, ...
