@@ -14,11 +14,17 @@ export const LIMITS = {
 
 export function estimate(config) {
   const n = config.op === 's5' ? 120 : config.p;                  // tokens and classes
-  const pairs = config.op === 'div' ? n * (n - 1) : n * n;
+  const pairs = config.pairs === 'unordered' ? n * (n + 1) / 2 : config.op === 'div' ? n * (n - 1) : n * n;
   const nTrain = Math.floor(config.train_fraction * pairs);
   const batch = config.batch_size > 0 ? Math.min(config.batch_size, nTrain) : nTrain;
   let params, macsPerExample, macsPerStepFixed, floatsPerExample;
-  if (config.model === 'mlp') {
+  if (config.model === 'mlp' && config.mlp_input === 'factored') {
+    const d = config.d_model, h = config.hidden;                  // E, W_h, W_o; tables W_h E and E^T W_o
+    params = n * d + 2 * h * d;
+    macsPerStepFixed = 2 * h * d * n;
+    macsPerExample = n * h + 2 * h;
+    floatsPerExample = 4 * h + 3 * n;
+  } else if (config.model === 'mlp') {
     const d = config.d_model, h = config.hidden;
     params = 2 * n * d + 2 * h * d + h + n * h;
     macsPerStepFixed = 2 * h * d * n;                             // the two (hidden x tokens) tables

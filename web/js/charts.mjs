@@ -1,8 +1,10 @@
 // The run view: accuracy, loss and weight-norm charts (Chart.js, animation off, decimation on)
-// with vertical markers where the run memorized and grokked, plus the spectrum heatmap. The same
-// view shows a live run (all data) or a replay (data up to the scrubbed step).
+// with vertical markers where the run memorized and grokked and shaded bands for its phases, plus
+// the spectrum heatmap. The same view shows a live run (all data) or a replay (data up to the
+// scrubbed step).
 import { SERIES } from './palette.mjs';
 import { SpectrumView } from './spectrum.mjs';
+import { describeBands, phaseBands, phaseBandsPlugin } from './phase-bands.mjs';
 
 const { Chart } = globalThis;  // vendor/chart.umd.js, loaded by the page before this module
 
@@ -64,6 +66,7 @@ function makeChart(canvas, datasets, yScale, yLabel) {
   return new Chart(canvas, {
     type: 'line',
     data: { datasets },
+    plugins: [phaseBandsPlugin],
     options: {
       animation: false,
       responsive: true,
@@ -79,6 +82,7 @@ function makeChart(canvas, datasets, yScale, yLabel) {
         decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
         legend: { labels: { usePointStyle: true, pointStyleWidth: 28, boxHeight: 8 } },
         grokMarkers: { markers: [] },
+        phaseBands: { bands: [] },
         tooltip: { callbacks: {} },
       },
     },
@@ -128,12 +132,15 @@ export class RunView {
       this.charts.measures.options.scales.y2 = { type: 'linear', position: 'right', min: 0, max: 1,
                                                  grid: { drawOnChartArea: false }, title: { display: true, text: 'Gini' } };
       this.charts.measures.options.plugins.decimation.enabled = false;  // few points; decimation would drop the y2 series
+      // Which frequencies restricted/excluded loss keep or remove: they change during a live run.
+      this.charts.measures.options.plugins.subtitle = { display: false, text: '', color: '#57606a', font: { size: 11 }, padding: { bottom: 4 } };
     }
     const spec = canvas('spectrum');
     if (spec) {
       this.spectrum = new SpectrumView(spec, spec.parentElement.querySelector('.spectrum-tip'));
       this.spectrum.normalize = normalizeSpectrum;
     }
+    this.keyFreqsText = root.querySelector('[data-role="key-freqs"]');
     this.setLogSteps(logSteps);
     this.setLogLoss(logLoss);
   }
@@ -207,34 +214,40 @@ export class RunView {
     const markers = [];
     if (s.memorize_step != null && s.memorize_step <= upto) markers.push({ step: s.memorize_step, label: 'memorized', ...SERIES.memorized });
     if (s.grok_step != null && s.grok_step <= upto) markers.push({ step: s.grok_step, label: 'grokked', ...SERIES.grokked });
-    const xMax = Math.max(1, this.totalSteps || 0, this.metrics.at(-1)?.step || 0);
+    const latest = Math.max(s.steps || 0, this.metrics.at(-1)?.step || 0);
+    const xMax = Math.max(1, this.totalSteps || 0, latest);
     const last = [...this.metrics].reverse().find((m) => m.step <= upto);
+    const bands = phaseBands(s.phases, latest, upto);
     const fill = (chart, keys, positiveOnly) => {
       keys.forEach((k, i) => { chart.data.datasets[i].data = this.points(k, positiveOnly); });
       chart.options.scales.x.min = this.logSteps ? 1 : 0;
       chart.options.scales.x.max = xMax;
       chart.options.plugins.grokMarkers.markers = markers;
+      chart.options.plugins.phaseBands.bands = bands;
       chart.update('none');
     };
     const at = last ? ` at step ${last.step.toLocaleString('en-US')}` : '';
     const marks = markers.map((m) => `${m.label} at step ${m.step}`).join(', ');
+    const phases = bands.length ? `; ${describeBands(bands)}` : '';
     if (this.charts.acc) {
       fill(this.charts.acc, ['train_acc', 'test_acc']);
       this.label(this.charts.acc, last ? `Accuracy against step: train ${pct(last.train_acc)}, test ${pct(last.test_acc)}${at}` +
-                                          `${marks ? `; ${marks}` : ''}` : 'Accuracy against step: no data yet');
+                                          `${marks ? `; ${marks}` : ''}${phases}` : 'Accuracy against step: no data yet');
     }
     if (this.charts.loss) {
       fill(this.charts.loss, ['train_loss', 'test_loss'], this.logLoss);
       this.label(this.charts.loss, last ? `Loss against step${this.logLoss ? ' (log scale)' : ''}: train ${fmt(last.train_loss)}, ` +
-                                           `test ${fmt(last.test_loss)}${at}` : 'Loss against step: no data yet');
+                                           `test ${fmt(last.test_loss)}${at}${phases}` : 'Loss against step: no data yet');
     }
     if (this.charts.norm) {
       fill(this.charts.norm, ['weight_norm']);
-      this.label(this.charts.norm, last ? `Weight norm against step: ${fmt(last.weight_norm)}${at}` : 'Weight norm against step: no data yet');
+      this.label(this.charts.norm, last ? `Weight norm against step: ${fmt(last.weight_norm)}${at}${phases}` : 'Weight norm against step: no data yet');
     }
+    const snapsUpto = this.snapshots.filter((p) => p.step <= upto);
+    const circuit = circuitText(s);
     if (this.charts.measures) {
       const c = this.charts.measures;
-      const snaps = this.snapshots.filter((p) => p.step <= upto && (!this.logSteps || p.step > 0));
+      const snaps = snapsUpto.filter((p) => !this.logSteps || p.step > 0);
       const pts = (key, positiveOnly) => snaps.filter((p) => typeof p[key] === 'number' && Number.isFinite(p[key]) && (!positiveOnly || p[key] > 0))
         .map((p) => ({ x: p.step, y: p[key] }));
       c.data.datasets[0].data = pts('restricted_loss', true);
@@ -244,15 +257,27 @@ export class RunView {
       c.options.scales.x.min = this.logSteps ? 1 : 0;
       c.options.scales.x.max = xMax;
       c.options.plugins.grokMarkers.markers = markers;
+      c.options.plugins.phaseBands.bands = bands;
+      const restricted = c.data.datasets[0].data.length > 0;
+      const has = restricted || c.data.datasets[3].data.length;
+      const sub = c.options.plugins.subtitle;
+      sub.display = restricted;
+      sub.text = `restricted/excluded: ${circuit.short}`;
       c.update('none');
       const lastSnap = snaps.at(-1);
-      const has = c.data.datasets[0].data.length || c.data.datasets[3].data.length;
       this.label(c, !has ? 'Progress measures: none in this run' :
         `Progress measures at step ${lastSnap.step}: restricted loss ${fmt(lastSnap.restricted_loss)}, ` +
-        `excluded loss ${fmt(lastSnap.excluded_loss)}, Gini of the embedding spectrum ${fmt(lastSnap.gini_embed)}`);
+        `excluded loss ${fmt(lastSnap.excluded_loss)}, Gini of the embedding spectrum ${fmt(lastSnap.gini_embed)}` +
+        `${restricted ? `; restricted and excluded loss use ${circuit.long}` : ''}${phases}`);
+    }
+    const lastKeySnap = snapsUpto.findLast((p) => Array.isArray(p.key_freqs));
+    if (this.keyFreqsText) {
+      const text = keyFreqsText(lastKeySnap, s);
+      if (this.keyFreqsText.textContent !== text) this.keyFreqsText.textContent = text;
     }
     if (this.spectrum) {
       this.spectrum.uptoStep = upto;
+      this.spectrum.circuitFreqs = Array.isArray(s.circuit_freqs) ? s.circuit_freqs : [];
       this.spectrum.draw();
     }
   }
@@ -260,6 +285,33 @@ export class RunView {
   label(chart, text) {
     if (chart.canvas.getAttribute('aria-label') !== text) chart.canvas.setAttribute('aria-label', text);
   }
+}
+
+const kList = (ks) => ks.join(', ');
+
+// How restricted/excluded loss were computed: a short form for the chart's subtitle (narrow charts)
+// and a long one for the accessible label. The core re-scores all snapshots with the latest key
+// frequencies, so during a live run they are re-chosen as training goes on; a finished run uses the
+// final model's, as the paper does. Old run files (no circuit_freqs) and runs whose key frequencies
+// have not been fixed yet: each snapshot used its own.
+function circuitText(s) {
+  const ks = s?.circuit_freqs;
+  if (!Array.isArray(ks) || !ks.length) return { short: "each snapshot's own key frequencies", long: "each snapshot's own key frequencies" };
+  if (s.complete) return { short: `k = ${kList(ks)} (final model)`, long: `the final model's key frequencies k = ${kList(ks)}` };
+  return { short: `k = ${kList(ks)} (latest; re-chosen as it trains)`,
+           long: `the latest key frequencies k = ${kList(ks)}, re-chosen as training goes on` };
+}
+
+function keyFreqsText(snap, s) {
+  const parts = [];
+  if (snap) {
+    parts.push(snap.key_freqs.length ? `Key frequencies at step ${snap.step.toLocaleString('en-US')}: k = ${kList(snap.key_freqs)} (strongest first).`
+                                     : `No key frequencies yet at step ${snap.step.toLocaleString('en-US')}.`);
+  }
+  if (Array.isArray(s?.circuit_freqs) && s.circuit_freqs.length) {
+    parts.push(`Restricted/excluded loss use k = ${kList(s.circuit_freqs)}${s.complete ? ' (the final model’s)' : ' (the latest, re-chosen as training goes on)'}.`);
+  }
+  return parts.join(' ');
 }
 
 function fmt(v) {

@@ -55,6 +55,7 @@ export class TrainerClient extends EventTarget {
   speed(stepsPerTick) { return this.request('speed', { stepsPerTick }); }
   update(config) { return this.request('update', { config }); }
   predict(a, b) { return this.request('predict', { a, b }); }
+  neuronWaves() { return this.request('neuron-waves'); }
   checkRun(text) { return this.request('check-run', { text }); }
   runJson() { return this.request('run-json'); }
 }

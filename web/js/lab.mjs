@@ -7,9 +7,12 @@ import { checkBudget } from './budget.mjs';
 import { buildSettingsForm, checkValue, fieldMap, paramsFromSettings, presetByName, settingsFromParams } from './settings.mjs';
 import { LoadError, parseJson, readFile, readUrl } from './runfile.mjs';
 import { PhaseDiagram, SWEEP_SCHEMA, checkSweep } from './phase.mjs';
+import { NeuronWavesView } from './neurons.mjs';
 
 // Speeds of the slider: steps per frame, 0 = as fast as the worker can (adaptive ~40 ms chunks).
 const SPEEDS = [1, 2, 5, 10, 25, 50, 100, 250, 1000, 0];
+// Neuron waves are fetched from the worker at most this often while training (hidden x p numbers each).
+const WAVES_INTERVAL_MS = 1000;
 // How each operation reads, for titles and "ask the model" (the core's help text lists the same ops).
 const OP_EXPR = { add: (a, b) => `${a} + ${b}`, sub: (a, b) => `${a} − ${b}`, mul: (a, b) => `${a} × ${b}`,
                   div: (a, b) => `${a} ÷ ${b}`, 'sq-sum': (a, b) => `${a}² + ${b}²`, quad: (a, b) => `${a}² + ${a}·${b} + ${b}²`,
@@ -56,6 +59,9 @@ export class Lab {
       normalizeSpectrum: this.$('normalize')?.checked ?? true,
     });
     this.view.onRender = () => this.updateStatus();
+    const neurons = this.$('neurons');
+    if (neurons) this.neurons = new NeuronWavesView(neurons);
+    this.waves = { pending: false, at: -Infinity, asked: '', last: null };
     this.bindControls();
     this.setStatusText('Loading the training module…');
     this.client = new TrainerClient();
@@ -243,6 +249,7 @@ export class Lab {
         this.showLive();
         this.updateButtons();
         this.setStatusText('Not started: the configuration is too large for the browser.');
+        this.showWaves();
         return false;
       }
       this.refused = null;
@@ -256,6 +263,7 @@ export class Lab {
         this.showLive();
         this.updateButtons();
         this.updateStatus();
+        this.fetchWaves();  // the run's first progress came before runBuilt was set
         return true;
       }
       const field = r.error.split(':')[0];
@@ -320,6 +328,45 @@ export class Lab {
       if (!L.running) this.updateStatus();
     }
     this.updateButtons();
+    this.fetchWaves();
+  }
+
+  // ---------- neuron waves (live MLP runs only: run files carry no weights) ----------
+  // Asks the worker for the waves at most every WAVES_INTERVAL_MS while training, and once more
+  // when training stops at a step not fetched yet (pause, step, finish, a new run at step 0).
+  fetchWaves() {
+    const W = this.waves, L = this.live;
+    if (!this.neurons || this.mode !== 'train' || W.pending || !this.runBuilt || !L.snapshots.length) return;
+    if (this.config?.model !== 'mlp') { this.showWaves(); return; }
+    const asked = `${L.runId}:${L.summary?.steps ?? 0}`;
+    const now = performance.now();
+    if (L.running ? now - W.at < WAVES_INTERVAL_MS : asked === W.asked) return;
+    W.pending = true;
+    W.at = now;
+    W.asked = asked;
+    this.client.neuronWaves().then((w) => {
+      W.pending = false;
+      if (!w.error && w.runId === this.live.runId) W.last = w;
+      this.showWaves();
+      if (!this.live.running) this.fetchWaves();  // training stopped while this request was out
+    }, () => { W.pending = false; });
+  }
+
+  showWaves() {
+    if (!this.neurons) return;
+    if (this.refused) {
+      this.neurons.message('No run: nothing to show.');
+    } else if (this.mode === 'replay') {
+      this.neurons.message('Neuron waves need a live MLP run: run files keep the measures above but not the weights. Train in the browser to see them.');
+    } else if (this.config && this.config.model !== 'mlp') {
+      this.neurons.message(`Neuron waves need a live MLP run; this run is a ${this.config.model}. Choose model “mlp” to see them.`);
+    } else if (this.waves.last && this.waves.last.runId === this.live.runId) {
+      const w = this.waves.last;
+      const snap = this.live.snapshots.find((p) => p.step === w.step) || this.live.snapshots.at(-1);
+      this.neurons.show(w, snap?.key_freqs || []);
+    } else {
+      this.neurons.message('Neuron waves appear once the run has a snapshot.');
+    }
   }
 
   onDiverged() {
@@ -409,6 +456,7 @@ export class Lab {
     on('download-run', 'click', () => this.downloadRun());
     on('file', 'change', (e) => { const f = e.target.files?.[0]; if (f) this.loadFromFile(f); e.target.value = ''; });
     on('load-sample', 'click', () => this.loadFromUrl('data/sample-run.json'));
+    on('load-sample-nanda', 'click', () => this.loadFromUrl('data/nanda2023-seed0.json'));
     on('load-sample-sweep', 'click', () => this.loadFromUrl('data/phase-browser.json'));
     const drop = this.$('dropzone');
     if (drop) {
@@ -505,6 +553,8 @@ export class Lab {
     else this.view.setRun({ metrics: [], snapshots: [], summary: null, totalSteps: 0 });
     this.updateButtons();
     this.updateStatus();
+    this.showWaves();
+    this.fetchWaves();
   }
 
   // ---------- replay and sweeps ----------
@@ -567,8 +617,12 @@ export class Lab {
 
   showReplay() {
     const { run } = this.replay;
+    // A complete run ends where its metrics end (e.g. stopped at grokking); a partial one may go on
+    // to config.steps, so its axis keeps that room.
+    const last = run.metrics.at(-1)?.step || 0;
+    const complete = run.summary?.complete !== false;
     this.view.setRun({ metrics: run.metrics, snapshots: run.snapshots || [], summary: run.summary,
-                       totalSteps: Math.max(run.config.steps || 0, run.metrics.at(-1)?.step || 0) });
+                       totalSteps: complete ? last : Math.max(run.config.steps || 0, last) });
     this.scrubTo(this.replay.index);
   }
 

@@ -1,11 +1,13 @@
 // The embedding view: Fourier spectrum of the token embeddings (snapshots[].embed_spectrum, one
 // norm per frequency k = 0..(p-1)/2) as a heatmap, frequency up, snapshot (log-spaced steps) across.
-// When the network generalizes, a few frequencies light up and the rest go dark. Plain canvas:
+// When the network generalizes, a few frequencies light up and the rest go dark. Each snapshot's
+// key frequencies (snapshots[].key_freqs) get a dot, so one sees them emerge; a tick on the right
+// marks the frequencies restricted/excluded loss use (summary.circuit_freqs). Plain canvas:
 // hundreds of cells redrawn at frame rate, with a hover read-out and a text summary for the
 // accessibility tree.
 import { viridis } from './palette.mjs';
 
-const MARGIN = { left: 34, right: 6, top: 6, bottom: 22 };
+const MARGIN = { left: 34, right: 12, top: 6, bottom: 22 };
 
 export class SpectrumView {
   constructor(canvas, tip) {
@@ -14,6 +16,7 @@ export class SpectrumView {
     this.snapshots = [];
     this.uptoStep = Infinity;
     this.normalize = true;    // each snapshot scaled to its own largest frequency
+    this.circuitFreqs = [];   // frequencies restricted/excluded loss use, ticked on the right
     this.label = canvas.getAttribute('aria-label') || 'Fourier spectrum of the token embeddings';
     this.resizeObserver = new ResizeObserver(() => this.draw());
     this.resizeObserver.observe(canvas);
@@ -70,6 +73,30 @@ export class SpectrumView {
         g.fillRect(x, MARGIN.top + (L.K - k) * L.rh, L.cw + 0.5, L.rh + 0.5);
       }
     });
+    // Key frequencies: a black dot with a white ring reads on both ends of viridis.
+    const r = Math.max(1.5, Math.min(3, 0.3 * Math.min(L.cw, L.rh)));
+    g.fillStyle = '#000000';
+    g.strokeStyle = '#ffffff';
+    g.lineWidth = 1;
+    L.cols.forEach((s, i) => {
+      for (const k of s.key_freqs || []) {
+        if (k < 1 || k > L.K) continue;
+        g.beginPath();
+        g.arc(MARGIN.left + (i + 0.5) * L.cw, MARGIN.top + (L.K - k + 0.5) * L.rh, r, 0, 2 * Math.PI);
+        g.fill();
+        g.stroke();
+      }
+    });
+    g.fillStyle = '#1b1f24';
+    for (const k of this.circuitFreqs) {
+      if (k < 1 || k > L.K) continue;
+      const y = MARGIN.top + (L.K - k + 0.5) * L.rh, x = L.w - MARGIN.right + 2;
+      g.beginPath();
+      g.moveTo(x, y);
+      g.lineTo(x + 7, y - 4);
+      g.lineTo(x + 7, y + 4);
+      g.fill();
+    }
     // Axes: a few frequency labels up the side, a few steps along the bottom.
     g.fillStyle = '#1b1f24';
     g.textAlign = 'right';
@@ -86,8 +113,10 @@ export class SpectrumView {
     }
     const last = L.cols[L.cols.length - 1];
     const top = this.columnValues(last).map((v, i) => [v, i + 1]).sort((a, b) => b[0] - a[0]).slice(0, 3);
+    const key = last.key_freqs?.length ? `; key frequencies (dots): ${last.key_freqs.map((k) => `k=${k}`).join(', ')}` : '';
+    const circuit = this.circuitFreqs.length ? `; restricted/excluded loss use (ticks on the right): ${this.circuitFreqs.map((k) => `k=${k}`).join(', ')}` : '';
     this.setLabel(`${this.label}: ${L.cols.length} snapshots up to step ${last.step}; strongest frequencies at step ` +
-                  `${last.step}: ${top.map(([v, k]) => `k=${k}`).join(', ')}`);
+                  `${last.step}: ${top.map(([v, k]) => `k=${k}`).join(', ')}${key}${circuit}`);
   }
 
   setLabel(text) {
@@ -105,7 +134,8 @@ export class SpectrumView {
     const s = L.cols[i];
     const raw = s.embed_spectrum[k];
     this.tip.textContent = `step ${s.step.toLocaleString('en-US')}, k=${k}: ${Number(raw).toPrecision(3)}` +
-                           (this.normalize ? ` (${Math.round(100 * this.columnValues(s)[k - 1])}% of the largest)` : '');
+                           (this.normalize ? ` (${Math.round(100 * this.columnValues(s)[k - 1])}% of the largest)` : '') +
+                           (s.key_freqs?.includes(k) ? ', a key frequency' : '');
     this.tip.style.left = `${x}px`;
     this.tip.style.top = `${y}px`;
     this.tip.hidden = false;

@@ -17,6 +17,11 @@ let chunk = 1;               // adaptive chunk size in steps
 let sentMetrics = 0, sentSnapshots = 0;
 let msPerStep = 0;           // wall time per step in the worker, training plus evaluation
 let runId = 0;               // which run a progress message belongs to (stale messages are dropped)
+// Re-scoring restricted/excluded loss when the key frequencies change costs the worker up to ~0.3 s
+// for the browser preset (every snapshot is evaluated again; docs/results.md). While training, it runs only after at least REFRESH_SHARE times its
+// last cost has passed since the previous re-scoring, so it takes at most ~1/10 of the worker's time.
+const REFRESH_SHARE = 9;
+let lastRefresh = -Infinity, refreshCost = 0;
 
 // Zero-delay scheduling that still lets the page's messages in between chunks. Each tick carries
 // the token of the loop that scheduled it, so a Pause + Play cannot leave two loops running.
@@ -44,11 +49,26 @@ function fatal(e) {
   self.postMessage({ type: 'fatal', error: String(e && e.message || e) });
 }
 
+// Fixes the circuit frequencies to the latest key frequencies, re-scoring all snapshots if they
+// changed (true). Throttled while training; always done when training stops (pause, step, finish).
+function refreshCircuit() {
+  const now = performance.now();
+  if (running && now - lastRefresh < REFRESH_SHARE * refreshCost) return false;
+  const changed = session.refreshCircuit();  // a no-op (unchanged frequencies) costs nothing
+  if (changed) {
+    lastRefresh = performance.now();
+    refreshCost = lastRefresh - now;
+  }
+  return changed;
+}
+
 // Sends what is new since the last message. The last point sent before is sent again, because a
-// re-evaluation at the same step replaces it in the core.
+// re-evaluation at the same step replaces it in the core. After a re-scoring every snapshot changed,
+// so all are sent again.
 function progress() {
   if (!session) return;
-  const fromM = Math.max(0, sentMetrics - 1), fromS = Math.max(0, sentSnapshots - 1);
+  const rescored = refreshCircuit();
+  const fromM = Math.max(0, sentMetrics - 1), fromS = rescored ? 0 : Math.max(0, sentSnapshots - 1);
   const metrics = JSON.parse(session.metricsSince(fromM));
   const snapshots = JSON.parse(session.snapshotsSince(fromS));
   sentMetrics = fromM + metrics.length;
@@ -92,6 +112,8 @@ function init(config) {
   session = s;
   ++runId;
   sentMetrics = sentSnapshots = 0;
+  lastRefresh = -Infinity;
+  refreshCost = 0;
   chunk = 1;
   msPerStep = 0;
   session.run(0);  // evaluates the starting point (step 0)
@@ -144,6 +166,13 @@ const handlers = {
   predict: (msg) => {
     if (!session) return { error: 'no run' };
     return JSON.parse(session.predict(msg.a | 0, msg.b | 0));
+  },
+  // Each hidden unit's input wave over the operand and its dominant frequency (MLP only), with the
+  // step the weights are at (the frequencies are from the latest snapshot, at `step`).
+  'neuron-waves': () => {
+    if (!session) return { error: 'no run' };
+    const r = JSON.parse(session.neuronWaves());
+    return r.error ? r : { ...r, steps: JSON.parse(session.summary()).steps, runId };
   },
   'check-run': (msg) => ({ error: M.checkRunFile(msg.text) }),
   'run-json': () => (session ? { text: session.runJson() } : { error: 'no run' }),
