@@ -2,56 +2,31 @@
 #include "grok/config.h"
 
 #include <cmath>
-#include <cstdlib>
-#include <sstream>
+
+#include "grok/field_table.h"
+#include "grok/run_file.h"  // config_to_json, config_from_json
 
 namespace grok {
 namespace {
 
 using K = FieldSpec::Kind;
 
-// Member access per field name; kept next to the table so adding a field touches one file.
-template <class F>
-bool visit_field(Config& c, const std::string& name, F&& f) {
+// Member access per field name (field_table.h); kept next to the table so adding a field touches one file.
+struct Visit {
+  template <class F>
+  bool operator()(Config& c, const std::string& name, F&& f) const {
 #define GROK_FIELD(member) \
   if (name == #member) { f(c.member); return true; }
-  GROK_FIELD(op) GROK_FIELD(p) GROK_FIELD(train_fraction) GROK_FIELD(pairs) GROK_FIELD(model) GROK_FIELD(layers)
-  GROK_FIELD(d_model) GROK_FIELD(heads) GROK_FIELD(d_mlp) GROK_FIELD(hidden) GROK_FIELD(mlp_input) GROK_FIELD(activation)
-  GROK_FIELD(layer_norm) GROK_FIELD(loss) GROK_FIELD(lr) GROK_FIELD(weight_decay) GROK_FIELD(beta1)
-  GROK_FIELD(beta2) GROK_FIELD(eps) GROK_FIELD(warmup) GROK_FIELD(batch_size) GROK_FIELD(perp_grad)
-  GROK_FIELD(grokfast_alpha) GROK_FIELD(grokfast_lambda) GROK_FIELD(steps) GROK_FIELD(seed)
-  GROK_FIELD(eval_every) GROK_FIELD(stop_at_grok) GROK_FIELD(threads)
+    GROK_FIELD(op) GROK_FIELD(p) GROK_FIELD(train_fraction) GROK_FIELD(pairs) GROK_FIELD(model) GROK_FIELD(layers)
+    GROK_FIELD(d_model) GROK_FIELD(heads) GROK_FIELD(d_mlp) GROK_FIELD(hidden) GROK_FIELD(mlp_input) GROK_FIELD(activation)
+    GROK_FIELD(layer_norm) GROK_FIELD(loss) GROK_FIELD(lr) GROK_FIELD(weight_decay) GROK_FIELD(beta1)
+    GROK_FIELD(beta2) GROK_FIELD(eps) GROK_FIELD(warmup) GROK_FIELD(batch_size) GROK_FIELD(perp_grad)
+    GROK_FIELD(grokfast_alpha) GROK_FIELD(grokfast_lambda) GROK_FIELD(steps) GROK_FIELD(seed)
+    GROK_FIELD(eval_every) GROK_FIELD(stop_at_grok) GROK_FIELD(threads)
 #undef GROK_FIELD
-  return false;
-}
-
-std::string fmt_number(double v) {
-  if (v == std::floor(v) && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));  // 100, not 1e+02
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  // Shortest round-trip form keeps URLs and --help readable ("0.3", not "0.29999999999999999").
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::ostringstream t;
-    t.precision(prec);
-    t << v;
-    if (std::strtod(t.str().c_str(), nullptr) == v) return t.str();
+    return false;
   }
-  return s.str();
-}
-
-std::string range_text(const FieldSpec& f) {
-  if (f.kind == K::Choice) {
-    std::string s = "one of ";
-    for (size_t i = 0; i < f.choices.size(); ++i) s += (i ? ", " : "") + f.choices[i];
-    return s;
-  }
-  if (f.kind == K::Bool) return "true or false";
-  std::string lo = f.exclusive_min ? "(" : "[";
-  std::string hi = f.exclusive_max ? ")" : "]";
-  const char* what = f.kind == K::Int ? "an integer in " : "a number in ";
-  return what + lo + fmt_number(f.min) + ", " + fmt_number(f.max) + hi;
-}
+};
 
 }  // namespace
 
@@ -94,11 +69,7 @@ const std::vector<FieldSpec>& field_specs() {
   return specs;
 }
 
-const FieldSpec* find_field(const std::string& name) {
-  for (const auto& f : field_specs())
-    if (name == f.name || name == kebab(f.name)) return &f;
-  return nullptr;
-}
+const FieldSpec* find_field(const std::string& name) { return find_field_in(field_specs(), name); }
 
 std::string kebab(const std::string& snake) {
   std::string s = snake;
@@ -107,55 +78,15 @@ std::string kebab(const std::string& snake) {
   return s;
 }
 
-std::string get_field_string(const Config& c_in, const FieldSpec& f) {
-  Config c = c_in;
-  std::string out;
-  visit_field(c, f.name, [&](auto& v) {
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, std::string>) out = v;
-    else if constexpr (std::is_same_v<T, bool>) out = v ? "true" : "false";
-    else if constexpr (std::is_same_v<T, double>) out = fmt_number(v);
-    else out = std::to_string(v);
-  });
-  return out;
-}
+std::string get_field_string(const Config& c, const FieldSpec& f) { return field_to_string(c, f, Visit{}); }
 
 std::string set_field_from_string(Config& c, const FieldSpec& f, const std::string& text) {
-  const std::string bad = std::string(f.name) + ": '" + text + "' is not " + range_text(f);
-  if (f.kind == K::Choice) {
-    for (const auto& ch : f.choices)
-      if (ch == text) {
-        visit_field(c, f.name, [&](auto& v) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) v = text;
-        });
-        return "";
-      }
-    return bad;
-  }
-  if (f.kind == K::Bool) {
-    bool value;
-    if (text == "true" || text == "1") value = true;
-    else if (text == "false" || text == "0") value = false;
-    else return bad;
-    visit_field(c, f.name, [&](auto& v) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, bool>) v = value;
-    });
-    return "";
-  }
-  if (text.empty()) return bad;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0' || !std::isfinite(value)) return bad;
-  if (f.kind == K::Int && value != std::floor(value)) return bad;
-  if (value < f.min || value > f.max || (f.exclusive_min && value == f.min) ||
-      (f.exclusive_max && value == f.max))
-    return bad;
-  visit_field(c, f.name, [&](auto& v) {
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) v = static_cast<T>(value);
-  });
-  return "";
+  return field_from_string(c, f, text, Visit{});
 }
+
+nlohmann::json config_to_json(const Config& c) { return fields_to_json(c, field_specs(), Visit{}); }
+
+std::string config_from_json(const nlohmann::json& j, Config& c) { return fields_from_json(j, c, field_specs(), Visit{}); }
 
 bool is_prime(int n) {
   if (n < 2) return false;
@@ -166,11 +97,8 @@ bool is_prime(int n) {
 
 std::string validate(const Config& c) {
   // Ranges first (the same check the setters do), then combinations.
-  for (const auto& f : field_specs()) {
-    Config copy = c;
-    const std::string err = set_field_from_string(copy, f, get_field_string(c, f));
-    if (!err.empty()) return err;
-  }
+  const std::string err = check_ranges(c, field_specs(), Visit{});
+  if (!err.empty()) return err;
   if (c.op != "s5" && !is_prime(c.p))
     return "p: " + std::to_string(c.p) + " is not prime (modular division and the Fourier analysis need a prime)";
   if (c.model == "transformer" && c.d_model % c.heads != 0)
@@ -183,7 +111,7 @@ std::string validate(const Config& c) {
   const long pairs = c.pairs == "unordered" ? n * (n + 1) / 2 : c.op == "div" ? n * (n - 1) : n * n;
   const long train = static_cast<long>(std::floor(c.train_fraction * pairs));
   if (train < 1 || train >= pairs)
-    return "train_fraction: " + fmt_number(c.train_fraction) + " of " + std::to_string(pairs) +
+    return "train_fraction: " + format_number(c.train_fraction) + " of " + std::to_string(pairs) +
            " pairs leaves an empty train or test set";
   return "";
 }

@@ -1,6 +1,9 @@
 // The double-descent field table and presets: the single source of every DD default and range.
 #include "grok/dd_config.h"
 
+#include "grok/field_table.h"
+#include "grok/dd_result.h"  // dd_config_to_json, dd_config_from_json
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,31 +16,20 @@ namespace {
 
 using K = FieldSpec::Kind;
 
-// Member access per field name; kept next to the table so adding a field touches one file.
-template <class F>
-bool visit_dd_field(DDConfig& c, const std::string& name, F&& f) {
+// Member access per field name (field_table.h); kept next to the table so adding a field touches one file.
+struct Visit {
+  template <class F>
+  bool operator()(DDConfig& c, const std::string& name, F&& f) const {
 #define GROK_DD_FIELD(member) \
   if (name == #member) { f(c.member); return true; }
-  GROK_DD_FIELD(experiment) GROK_DD_FIELD(n_train) GROK_DD_FIELD(n_test) GROK_DD_FIELD(total_features)
-  GROK_DD_FIELD(input_dim) GROK_DD_FIELD(p_min) GROK_DD_FIELD(p_max) GROK_DD_FIELD(points)
-  GROK_DD_FIELD(trials) GROK_DD_FIELD(noise) GROK_DD_FIELD(ridge) GROK_DD_FIELD(tune_ridge)
-  GROK_DD_FIELD(beta_decay) GROK_DD_FIELD(degree_damping) GROK_DD_FIELD(seed)
+    GROK_DD_FIELD(experiment) GROK_DD_FIELD(n_train) GROK_DD_FIELD(n_test) GROK_DD_FIELD(total_features)
+    GROK_DD_FIELD(input_dim) GROK_DD_FIELD(p_min) GROK_DD_FIELD(p_max) GROK_DD_FIELD(points)
+    GROK_DD_FIELD(trials) GROK_DD_FIELD(noise) GROK_DD_FIELD(ridge) GROK_DD_FIELD(tune_ridge)
+    GROK_DD_FIELD(beta_decay) GROK_DD_FIELD(degree_damping) GROK_DD_FIELD(seed)
 #undef GROK_DD_FIELD
-  return false;
-}
-
-std::string range_text(const FieldSpec& f) {
-  if (f.kind == K::Choice) {
-    std::string s = "one of ";
-    for (size_t i = 0; i < f.choices.size(); ++i) s += (i ? ", " : "") + f.choices[i];
-    return s;
+    return false;
   }
-  if (f.kind == K::Bool) return "true or false";
-  std::string lo = f.exclusive_min ? "(" : "[";
-  std::string hi = f.exclusive_max ? ")" : "]";
-  const char* what = f.kind == K::Int ? "an integer in " : "a number in ";
-  return what + lo + dd_format_number(f.min) + ", " + dd_format_number(f.max) + hi;
-}
+};
 
 // Feature matrices are held as doubles: n_test x p_max (test features) and n_train x p_max must stay
 // well inside a browser tab's memory (wasm32 tops out at 2-4 GiB, and the page shares it).
@@ -45,25 +37,7 @@ constexpr double kMaxMatrixEntries = 2e7;  // 160 MB of doubles
 
 }  // namespace
 
-std::string dd_format_number(double v) {
-  // Whole numbers as integers ("5000", not "5e+03"); others in the shortest form that reads back to
-  // the same double, so URLs and --help stay readable ("0.3", not "0.29999999999999999").
-  if (v == std::floor(v) && std::abs(v) < 1e15) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    return buf;
-  }
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::ostringstream t;
-    t.precision(prec);
-    t << v;
-    if (std::strtod(t.str().c_str(), nullptr) == v) return t.str();
-  }
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
+std::string dd_format_number(double v) { return format_number(v); }
 
 const std::vector<FieldSpec>& dd_field_specs() {
   static const std::vector<FieldSpec> specs = {
@@ -95,11 +69,7 @@ const std::vector<FieldSpec>& dd_field_specs() {
   return specs;
 }
 
-const FieldSpec* find_dd_field(const std::string& name) {
-  for (const auto& f : dd_field_specs())
-    if (name == f.name || name == kebab(f.name)) return &f;
-  return nullptr;
-}
+const FieldSpec* find_dd_field(const std::string& name) { return find_field_in(dd_field_specs(), name); }
 
 bool dd_field_applies(const FieldSpec& f, const std::string& experiment) {
   const std::string name = f.name;
@@ -110,59 +80,21 @@ bool dd_field_applies(const FieldSpec& f, const std::string& experiment) {
   return true;
 }
 
-std::string get_dd_field_string(const DDConfig& c_in, const FieldSpec& f) {
-  DDConfig c = c_in;
-  std::string out;
-  visit_dd_field(c, f.name, [&](auto& v) {
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, std::string>) out = v;
-    else if constexpr (std::is_same_v<T, bool>) out = v ? "true" : "false";
-    else if constexpr (std::is_same_v<T, double>) out = dd_format_number(v);
-    else out = std::to_string(v);
-  });
-  return out;
-}
+std::string get_dd_field_string(const DDConfig& c, const FieldSpec& f) { return field_to_string(c, f, Visit{}); }
 
 std::string set_dd_field_from_string(DDConfig& c, const FieldSpec& f, const std::string& text) {
-  const std::string bad = std::string(f.name) + ": '" + text + "' is not " + range_text(f);
-  if (f.kind == K::Choice) {
-    if (std::find(f.choices.begin(), f.choices.end(), text) == f.choices.end()) return bad;
-    visit_dd_field(c, f.name, [&](auto& v) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) v = text;
-    });
-    return "";
-  }
-  if (f.kind == K::Bool) {
-    bool value;
-    if (text == "true" || text == "1") value = true;
-    else if (text == "false" || text == "0") value = false;
-    else return bad;
-    visit_dd_field(c, f.name, [&](auto& v) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, bool>) v = value;
-    });
-    return "";
-  }
-  if (text.empty()) return bad;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0' || !std::isfinite(value)) return bad;
-  if (f.kind == K::Int && value != std::floor(value)) return bad;
-  if (value < f.min || value > f.max || (f.exclusive_min && value == f.min) ||
-      (f.exclusive_max && value == f.max))
-    return bad;
-  visit_dd_field(c, f.name, [&](auto& v) {
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) v = static_cast<T>(value);
-  });
-  return "";
+  return field_from_string(c, f, text, Visit{});
+}
+
+nlohmann::json dd_config_to_json(const DDConfig& c) { return fields_to_json(c, dd_field_specs(), Visit{}); }
+
+std::string dd_config_from_json(const nlohmann::json& j, DDConfig& c) {
+  return fields_from_json(j, c, dd_field_specs(), Visit{});
 }
 
 std::string validate_dd(const DDConfig& c) {
-  for (const auto& f : dd_field_specs()) {
-    DDConfig copy = c;
-    const std::string err = set_dd_field_from_string(copy, f, get_dd_field_string(c, f));
-    if (!err.empty()) return err;
-  }
+  const std::string err = check_ranges(c, dd_field_specs(), Visit{});
+  if (!err.empty()) return err;
   if (c.p_min > c.p_max)
     return "p_min: " + std::to_string(c.p_min) + " is larger than p_max (" + std::to_string(c.p_max) + ")";
   if (c.experiment == "linear" && c.p_max > c.total_features)

@@ -46,43 +46,6 @@ bool read_doubles(const json& obj, const char* key, std::vector<double>& out, st
 
 }  // namespace
 
-json dd_config_to_json(const DDConfig& c) {
-  json j = json::object();
-  for (const auto& f : dd_field_specs()) {
-    const std::string v = get_dd_field_string(c, f);
-    switch (f.kind) {
-      case FieldSpec::Kind::Choice: j[f.name] = v; break;
-      case FieldSpec::Kind::Bool: j[f.name] = (v == "true"); break;
-      case FieldSpec::Kind::Int: j[f.name] = std::stoll(v); break;
-      case FieldSpec::Kind::Real: j[f.name] = std::stod(v); break;
-    }
-  }
-  return j;
-}
-
-std::string dd_config_from_json(const json& j, DDConfig& c) {
-  if (!j.is_object()) return "config: expected a JSON object";
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const FieldSpec* f = find_dd_field(it.key());
-    if (!f) return "config: unknown key '" + it.key() + "'";
-    const json& v = it.value();
-    std::string text;
-    if (f->kind == FieldSpec::Kind::Choice) {
-      if (!v.is_string()) return std::string(f->name) + ": expected a string";
-      text = v.get<std::string>();
-    } else if (f->kind == FieldSpec::Kind::Bool) {
-      if (!v.is_boolean()) return std::string(f->name) + ": expected true or false";
-      text = v.get<bool>() ? "true" : "false";
-    } else {
-      if (!v.is_number()) return std::string(f->name) + ": expected a number";
-      text = v.dump();
-    }
-    const std::string err = set_dd_field_from_string(c, *f, text);
-    if (!err.empty()) return err;
-  }
-  return "";
-}
-
 std::string dd_resolve_config(const json& j, DDConfig& out) {
   if (!j.is_object()) return "config: expected a JSON object";
   std::string experiment = "linear";

@@ -41,13 +41,13 @@ expect_error "disk full at the first write" "full/r.json.*write failed \(disk fu
   bash -c 'ulimit -f 8; exec "$0" "$@"' "$GROK" train "${TINY[@]}" --steps 400 --out full/r.json
 [ ! -e full/r.json ] && pass "no run file after a failed first write" || fail_test "full/r.json exists"
 no_temp_files full
-# Limit hit mid-run: the checkpoint (~90 KB at step 0: weights, Adam state and one copy of the
+# Limit hit mid-run: the checkpoint (~90 KB at step 0, +18 KB per snapshot: weights, Adam state and a copy of the
 # weights per snapshot) grows with the history (a metric point per step here, a weight copy per
 # log-spaced snapshot) until a periodic save fails. The run file there must still be the previous write
 # (valid JSON, complete=false), never a torn one.
 mkdir full2
 expect_error "disk full mid-run" "write failed \(disk full\?\)" \
-  bash -c 'ulimit -f 200; exec "$0" "$@"' "$GROK" train "${TINY[@]}" --eval-every 1 --steps 200000 --save-every 0.02 --progress none --out full2/r.json
+  bash -c 'ulimit -f 600; exec "$0" "$@"' "$GROK" train "${TINY[@]}" --eval-every 1 --steps 200000 --save-every 0.02 --progress none --out full2/r.json
 if [ -e full2/r.json ] && [ "$(json_get full2/r.json "d['summary']['complete'], d['summary']['steps'] > 0")" = "False True" ]; then
   pass "mid-run failure left the previous valid partial run file ($(json_get full2/r.json "d['summary']['steps']") steps)"
 else
