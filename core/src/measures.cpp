@@ -160,7 +160,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   std::iota(order.begin(), order.end(), 1);
   std::sort(order.begin(), order.end(), [&](int x, int y) { return share[x] > share[y]; });
   for (int k : order)
-    if (share[k] >= Measures::kKeyShare) out.key_freqs.push_back(k);
+    if (share[k] >= std::max(Measures::kKeyShare, Measures::kKeyOverEven / K)) out.key_freqs.push_back(k);
   out.neuron_freq.resize(hidden);
   for (int u = 0; u < hidden; ++u) {
     Eigen::Index best = 0;

@@ -118,3 +118,31 @@ TEST_CASE("circuit frequencies fixed from the latest snapshot re-score every ear
   CHECK_FALSE(resumed->refresh_circuit());
   CHECK(resumed->snapshots().front().restricted_loss == restricted);
 }
+
+TEST_CASE("measures separate a fresh transformer from a grokked one (nanda2023 shape, small p)", "[measures]") {
+  // Nanda et al.'s 1-layer transformer, shrunk so it groks in well under a second natively
+  // (p = 31: seed 0 memorizes at step 200 and groks at 1600; key frequencies 2, 15, 5 carry 85%).
+  Config c = find_preset("nanda2023")->config;
+  c.p = 31; c.d_model = 32; c.heads = 4; c.d_mlp = 128; c.train_fraction = 0.6; c.lr = 3e-3;
+  c.seed = 0; c.steps = 5000; c.stop_at_grok = true;
+  std::unique_ptr<Trainer> t;
+  REQUIRE(Trainer::create(c, t) == "");
+  Measures fresh;
+  REQUIRE(compute_measures(t->model(), t->data(), t->config(), fresh) == "");
+  t->run(c.steps);
+  REQUIRE(t->summary().grok_step > 0);
+  Measures grokked;
+  REQUIRE(compute_measures(t->model(), t->data(), t->config(), grokked) == "");
+  INFO("gini logit fresh " << fresh.gini_logit << " grokked " << grokked.gini_logit);
+  INFO("key freqs fresh " << fresh.key_freqs.size() << " grokked " << grokked.key_freqs.size());
+  CHECK(fresh.key_freqs.empty());  // an even spread: no frequency stands out
+  REQUIRE(!grokked.key_freqs.empty());
+  CHECK(grokked.key_freqs.size() <= 5);
+  double key_share = 0;
+  for (int k : grokked.key_freqs) key_share += grokked.freq_share[k];
+  CHECK(key_share > 0.6);
+  CHECK(fresh.gini_logit < 0.2);
+  CHECK(grokked.gini_logit > 0.45);  // measured 0.63-0.72 at the grok step (seeds 0-2)
+  CHECK(grokked.restricted_loss < 0.1);
+  CHECK(grokked.excluded_loss > 2.0);
+}

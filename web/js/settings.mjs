@@ -7,7 +7,7 @@ export const HIDDEN_FIELDS = new Set(['threads']);
 
 // Form groups by field name; a field the table gains later lands in "More" on its own.
 const GROUPS = [
-  ['Task', ['op', 'p', 'train_fraction']],
+  ['Task', ['op', 'p', 'train_fraction', 'pairs']],
   ['Model', ['model', 'layers', 'd_model', 'heads', 'd_mlp', 'hidden', 'mlp_input', 'activation', 'layer_norm']],
   ['Optimizer', ['loss', 'lr', 'weight_decay', 'beta1', 'beta2', 'eps', 'warmup', 'batch_size', 'perp_grad',
                  'grokfast_alpha', 'grokfast_lambda']],

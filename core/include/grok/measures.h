@@ -32,8 +32,12 @@ struct Measures {
   std::vector<int> neuron_freq;        // per hidden unit: frequency with the largest share (0 = none)
   double gini_embed = 0, gini_logit = 0;
   double restricted_loss = -1, excluded_loss = -1;  // -1: not defined for this op
-  // Share of variance a frequency needs to be "key"; a random network spreads ~2/p over each.
+  // Share of variance a frequency needs to be "key": at least kKeyShare and at least kKeyOverEven
+  // times an even spread (1/K over K = (p-1)/2 frequencies). A random network spreads its variance
+  // about evenly, so for small p (p = 31: 1/15 = 0.067 > 0.05) the floor alone made every
+  // frequency of a fresh network "key".
   static constexpr double kKeyShare = 0.05;
+  static constexpr double kKeyOverEven = 2.0;
 };
 
 // Unit-norm Fourier basis over Z_n, one basis vector per ROW: [1, cos 1, sin 1, cos 2, sin 2, ...].
