@@ -111,7 +111,12 @@ test('replays: no bands without phases, bands cut at the scrub position with the
   assert.ok(ph && ph.cleanup_end > ph.circuit_end && ph.circuit_end > ph.memorization_end, 'sample has phases');
   await page.evaluate(() => window.grokDemo.loadRun('data/sample-run.json'));
   await page.waitForFunction(() => window.grokDemo.state().mode === 'replay');
-  await page.waitForFunction(() => window.Chart.getChart(document.querySelector('canvas[data-chart="loss"]')).options.plugins.phaseBands.bands.length === 3);
+  await page.waitForFunction(() => /sample-run/.test(document.querySelector('[data-role="replay-title"]').textContent));
+  // Wait for the sample's own bands (the live run before it had three bands too, ending elsewhere).
+  await page.waitForFunction((end) => {
+    const bands = window.Chart.getChart(document.querySelector('canvas[data-chart="loss"]')).options.plugins.phaseBands.bands;
+    return bands.length === 3 && bands[2].to === end;
+  }, ph.cleanup_end);
   assert.deepEqual(await bandsOf('loss'), [{ key: 'memorization', from: 0, to: ph.memorization_end },
     { key: 'circuit', from: ph.memorization_end, to: ph.circuit_end }, { key: 'cleanup', from: ph.circuit_end, to: ph.cleanup_end }]);
   // A file written before phases and circuit frequencies existed: no bands, per-snapshot frequencies.
