@@ -187,7 +187,14 @@ test('the native nanda2023 replay shows the paper\'s progress measures and phase
   assert.deepEqual(await bandsOf('measures'), [{ key: 'memorization', from: 0, to: m }, { key: 'circuit', from: m, to: c }, { key: 'cleanup', from: c, to: e }]);
   assert.match(await page.getAttribute('canvas[data-chart="measures"]', 'aria-label'),
                new RegExp(`the final model's key frequencies k = ${run.summary.circuit_freqs.join(', ')}`));
+  // Restricted and excluded loss are on the loss chart too, one point per snapshot (step 0 is off the log axis).
   await page.keyboard.press('End');
+  const onLoss = await page.evaluate(() => window.Chart.getChart(document.querySelector('canvas[data-chart="loss"]')).data.datasets
+    .map((d) => ({ label: d.label, n: d.data.length, last: d.data.at(-1)?.y })));
+  const positive = (key) => run.snapshots.filter((sn) => sn.step > 0 && sn[key] > 0).length;
+  assert.deepEqual(onLoss.slice(2).map((d) => [d.label, d.n]), [['restricted loss', positive('restricted_loss')], ['excluded loss', positive('excluded_loss')]]);
+  assert.equal(onLoss[3].last, run.snapshots.at(-1).excluded_loss);
+  assert.match(await page.getAttribute('canvas[data-chart="loss"]', 'aria-label'), /; restricted \S+, excluded \S+ at step 7,300/);
   await page.uncheck('[data-role="log-steps"]');  // a linear step axis shows the cleanup phase's width
   await page.waitForTimeout(300);
   await screenshot(page, 'replay-nanda2023', { element: '.charts' });

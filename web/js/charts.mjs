@@ -113,7 +113,11 @@ export class RunView {
       this.charts.acc.options.plugins.tooltip.callbacks.label = (c) => `${c.dataset.label}: ${pct(c.parsed.y)}`;
     }
     if (canvas('loss')) {
-      this.charts.loss = makeChart(canvas('loss'), [lineDataset('train loss', SERIES.train), lineDataset('test loss', SERIES.test)],
+      // Restricted/excluded loss (from the snapshots) on the loss chart too, thin, so the reader sees them
+      // against train and test loss on one axis; the measures chart below has them with the Gini.
+      this.charts.loss = makeChart(canvas('loss'), [lineDataset('train loss', SERIES.train), lineDataset('test loss', SERIES.test),
+                                                    lineDataset('restricted loss', SERIES.restricted, { borderWidth: 1.25 }),
+                                                    lineDataset('excluded loss', SERIES.excluded, { borderWidth: 1.25 })],
                                    { type: 'linear' }, 'cross-entropy loss');
     }
     if (canvas('norm')) {
@@ -234,26 +238,33 @@ export class RunView {
       this.label(this.charts.acc, last ? `Accuracy against step: train ${pct(last.train_acc)}, test ${pct(last.test_acc)}${at}` +
                                           `${marks ? `; ${marks}` : ''}${phases}` : 'Accuracy against step: no data yet');
     }
+    const snapsUpto = this.snapshots.filter((p) => p.step <= upto);
+    const snapPoints = (key, positiveOnly) => snapsUpto
+      .filter((p) => (!this.logSteps || p.step > 0) && typeof p[key] === 'number' && Number.isFinite(p[key]) && (!positiveOnly || p[key] > 0))
+      .map((p) => ({ x: p.step, y: p[key] }));
     if (this.charts.loss) {
+      const ds = this.charts.loss.data.datasets;
+      ds[2].data = snapPoints('restricted_loss', this.logLoss);
+      ds[3].data = snapPoints('excluded_loss', this.logLoss);
+      const lastSnap = snapsUpto.at(-1);
+      const circuitNow = ds[2].data.length && lastSnap?.restricted_loss != null
+        ? `; restricted ${fmt(lastSnap.restricted_loss)}, excluded ${fmt(lastSnap.excluded_loss)} at step ${lastSnap.step.toLocaleString('en-US')}` : '';
       fill(this.charts.loss, ['train_loss', 'test_loss'], this.logLoss);
       this.label(this.charts.loss, last ? `Loss against step${this.logLoss ? ' (log scale)' : ''}: train ${fmt(last.train_loss)}, ` +
-                                           `test ${fmt(last.test_loss)}${at}${phases}` : 'Loss against step: no data yet');
+                                           `test ${fmt(last.test_loss)}${at}${circuitNow}${phases}` : 'Loss against step: no data yet');
     }
     if (this.charts.norm) {
       fill(this.charts.norm, ['weight_norm']);
       this.label(this.charts.norm, last ? `Weight norm against step: ${fmt(last.weight_norm)}${at}${phases}` : 'Weight norm against step: no data yet');
     }
-    const snapsUpto = this.snapshots.filter((p) => p.step <= upto);
     const circuit = circuitText(s);
     if (this.charts.measures) {
       const c = this.charts.measures;
       const snaps = snapsUpto.filter((p) => !this.logSteps || p.step > 0);
-      const pts = (key, positiveOnly) => snaps.filter((p) => typeof p[key] === 'number' && Number.isFinite(p[key]) && (!positiveOnly || p[key] > 0))
-        .map((p) => ({ x: p.step, y: p[key] }));
-      c.data.datasets[0].data = pts('restricted_loss', true);
-      c.data.datasets[1].data = pts('excluded_loss', true);
+      c.data.datasets[0].data = snapPoints('restricted_loss', true);
+      c.data.datasets[1].data = snapPoints('excluded_loss', true);
       c.data.datasets[2].data = this.points('test_loss', true);
-      c.data.datasets[3].data = pts('gini_embed');
+      c.data.datasets[3].data = snapPoints('gini_embed');
       c.options.scales.x.min = this.logSteps ? 1 : 0;
       c.options.scales.x.max = xMax;
       c.options.plugins.grokMarkers.markers = markers;
