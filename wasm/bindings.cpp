@@ -63,9 +63,9 @@ class Session {
   }
   std::string summary() const {
     if (!trainer_) return "{}";
-    grok::RunData run{trainer_->config(), trainer_->metrics(), {}, trainer_->summary(), trainer_->circuit_freqs(),
-                      trainer_->finished()};
-    return grok::run_to_json(run)["summary"].dump();
+    // Polled after every chunk: serializes the summary alone, not the whole history.
+    return grok::summary_to_json(trainer_->summary(), trainer_->metrics(), trainer_->circuit_freqs(),
+                                 trainer_->finished()).dump();
   }
   std::string config() const { return trainer_ ? grok::config_to_json(trainer_->config()).dump() : "{}"; }
   std::string run_json() const {

@@ -82,27 +82,30 @@ std::string snapshots_from_json(const json& j, std::vector<Snapshot>& out) {
   return "";
 }
 
+json summary_to_json(const Summary& s, const std::vector<MetricPoint>& metrics, const std::vector<int>& circuit_freqs,
+                     bool complete) {
+  const auto opt_step = [](long v) { return v < 0 ? json(nullptr) : json(v); };
+  const Phases ph = infer_phases(metrics, s);
+  return {{"memorize_step", opt_step(s.memorize_step)}, {"grok_step", opt_step(s.grok_step)},
+          {"steps", s.steps}, {"final_train_acc", s.final_train_acc},
+          {"final_test_acc", s.final_test_acc}, {"wall_seconds", s.wall_seconds},
+          {"measures_seconds", s.measures_seconds},
+          {"ms_per_step", s.ms_per_step}, {"diverged", s.diverged},
+          {"complete", complete}, {"split_hash", hex64(s.split_hash)},
+          {"init_param_hash", hex64(s.init_param_hash)}, {"circuit_freqs", circuit_freqs},
+          {"phases", {{"memorization_end", opt_step(ph.memorization_end)},
+                      {"circuit_end", opt_step(ph.circuit_end)},
+                      {"cleanup_end", opt_step(ph.cleanup_end)}}}};
+}
+
 json run_to_json(const RunData& run) {
   json metrics = json::array();
   for (const auto& m : run.metrics) metrics.push_back(metric_to_json(m));
-  const json snaps = snapshots_to_json(run.snapshots);
-  const Summary& s = run.summary;
-  const auto opt_step = [](long v) { return v < 0 ? json(nullptr) : json(v); };
-  const Phases ph = infer_phases(run.metrics, s);
   return {{"schema", kRunSchema},
           {"config", config_to_json(run.config)},
           {"metrics", metrics},
-          {"snapshots", snaps},
-          {"summary", {{"memorize_step", opt_step(s.memorize_step)}, {"grok_step", opt_step(s.grok_step)},
-                       {"steps", s.steps}, {"final_train_acc", s.final_train_acc},
-                       {"final_test_acc", s.final_test_acc}, {"wall_seconds", s.wall_seconds},
-                       {"measures_seconds", s.measures_seconds},
-                       {"ms_per_step", s.ms_per_step}, {"diverged", s.diverged},
-                       {"complete", run.complete}, {"split_hash", hex64(s.split_hash)},
-                       {"init_param_hash", hex64(s.init_param_hash)}, {"circuit_freqs", run.circuit_freqs},
-                       {"phases", {{"memorization_end", opt_step(ph.memorization_end)},
-                                   {"circuit_end", opt_step(ph.circuit_end)},
-                                   {"cleanup_end", opt_step(ph.cleanup_end)}}}}}};
+          {"snapshots", snapshots_to_json(run.snapshots)},
+          {"summary", summary_to_json(run.summary, run.metrics, run.circuit_freqs, run.complete)}};
 }
 
 RunData run_from_trainer(const Trainer& t, bool complete) {

@@ -18,15 +18,10 @@ export function estimate(config) {
   const nTrain = Math.floor(config.train_fraction * pairs);
   const batch = config.batch_size > 0 ? Math.min(config.batch_size, nTrain) : nTrain;
   let params, macsPerExample, macsPerStepFixed, floatsPerExample;
-  if (config.model === 'mlp' && config.mlp_input === 'factored') {
-    const d = config.d_model, h = config.hidden;                  // E, W_h, W_o; tables W_h E and E^T W_o
-    params = n * d + 2 * h * d;
-    macsPerStepFixed = 2 * h * d * n;
-    macsPerExample = n * h + 2 * h;
-    floatsPerExample = 4 * h + 3 * n;
-  } else if (config.model === 'mlp') {
+  if (config.model === 'mlp') {
     const d = config.d_model, h = config.hidden;
-    params = 2 * n * d + 2 * h * d + h + n * h;
+    // factored: E, W_h, W_o (tables W_h E and E^T W_o); else E_a, E_b, W_in_a, W_in_b, b_in, W_out.
+    params = config.mlp_input === 'factored' ? n * d + 2 * h * d : 2 * n * d + 2 * h * d + h + n * h;
     macsPerStepFixed = 2 * h * d * n;                             // the two (hidden x tokens) tables
     macsPerExample = n * h + 2 * h;
     floatsPerExample = 4 * h + 3 * n;

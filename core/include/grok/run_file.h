@@ -37,6 +37,9 @@ struct RunData {
 };
 
 nlohmann::json run_to_json(const RunData& run);
+// The "summary" object alone (phases are inferred from `metrics`), for callers that poll it often.
+nlohmann::json summary_to_json(const Summary& s, const std::vector<MetricPoint>& metrics,
+                               const std::vector<int>& circuit_freqs, bool complete);
 nlohmann::json metric_to_json(const MetricPoint& m);
 nlohmann::json snapshot_to_json(const Snapshot& s);
 nlohmann::json snapshots_to_json(const std::vector<Snapshot>& s);
