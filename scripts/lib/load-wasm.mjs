@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function loadGrokWasm(siteDir = path.join(root, 'build', 'web')) {
+export async function loadGrokWasm(dir = path.join(root, 'build', 'web')) {
+  const siteDir = path.resolve(dir);  // createRequire needs an absolute path; GROK_SITE_DIR may be relative
   const js = path.join(siteDir, 'grok.mjs');
   if (!fs.existsSync(js)) throw new Error(`${js} not found: build first (./scripts/build wasm)`);
   globalThis.__dirname ??= siteDir;
