@@ -124,8 +124,10 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   // Every pair (a, b) on the grid, column index a * p + b.
   std::vector<int> all_a, all_b;
   grid(p, all_a, all_b);
-  Eigen::MatrixXf acts_f;
-  model.hidden_activations(all_a.data(), all_b.data(), p * p, acts_f);
+  // Restricted/excluded loss (a+b only) also need the logits: one forward pass gives both.
+  const bool circuit = config.op == "add";
+  Eigen::MatrixXf acts_f, logits_f;
+  model.inspect(all_a.data(), all_b.data(), p * p, acts_f, circuit ? &logits_f : nullptr);
   const Eigen::MatrixXd acts = acts_f.cast<double>();  // (hidden x p^2)
   const int hidden = static_cast<int>(acts.rows());
 
@@ -171,9 +173,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
     out.neuron_freq[u] = unit_total(u) > 0 ? static_cast<int>(best) : 0;
   }
 
-  if (config.op != "add") return "";
-  Eigen::MatrixXf logits_f;
-  model.logits(all_a.data(), all_b.data(), p * p, logits_f);
+  if (!circuit) return "";
   // Ascending order, as Trainer::refresh_circuit keeps them: same sums, bit for bit, when re-scored.
   std::vector<int> freqs = circuit_freqs ? *circuit_freqs : out.key_freqs;
   std::sort(freqs.begin(), freqs.end());
@@ -189,8 +189,7 @@ std::string circuit_losses(Model& model, const Dataset& data, const Config& conf
   std::vector<int> all_a, all_b;
   grid(p, all_a, all_b);
   Eigen::MatrixXf acts_f, logits_f;
-  model.hidden_activations(all_a.data(), all_b.data(), p * p, acts_f);
-  model.logits(all_a.data(), all_b.data(), p * p, logits_f);
+  model.inspect(all_a.data(), all_b.data(), p * p, acts_f, &logits_f);
   circuit_losses_from(acts_f.cast<double>(), logits_f.cast<double>(), model.hidden_to_logits().cast<double>(), data,
                       freqs, restricted, excluded);
   return "";

@@ -166,9 +166,10 @@ void MlpModel<S>::logits(const int* a, const int* b, int n, Mat& out) {
 }
 
 template <class S>
-void MlpModel<S>::hidden_activations(const int* a, const int* b, int n, Mat& out) {
+void MlpModel<S>::inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) {
   forward(a, b, n);
-  out = h_.leftCols(n);
+  hidden = h_.leftCols(n);
+  if (logits) *logits = logits_.leftCols(n);
 }
 
 template <class S>

@@ -198,14 +198,16 @@ void TransformerModel<S>::logits(const int* a, const int* b, int n, Mat& out) {
 }
 
 template <class S>
-void TransformerModel<S>::hidden_activations(const int* a, const int* b, int n, Mat& out) {
-  out.resize(dims_.d_mlp, n);
+void TransformerModel<S>::inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) {
+  hidden.resize(dims_.d_mlp, n);
+  if (logits) logits->resize(dims_.classes, n);
   const int chunk = use_fast_ ? kFastChunk : kReferenceChunk;
   for (int start = 0; start < n; start += chunk) {
     const int m = std::min(chunk, n - start);
-    forward_logits(a + start, b + start, m);
-    if (use_fast_) out.middleCols(start, m) = fast_->hidden(m);
-    else out.middleCols(start, m) = cache_.back().mlp.h.leftCols(m);  // last block, last position
+    const auto chunk_logits = forward_logits(a + start, b + start, m);
+    if (logits) logits->middleCols(start, m) = chunk_logits;
+    if (use_fast_) hidden.middleCols(start, m) = fast_->hidden(m);
+    else hidden.middleCols(start, m) = cache_.back().mlp.h.leftCols(m);  // last block, last position
   }
 }
 

@@ -32,6 +32,27 @@ TEST_CASE("MLP gradients match finite differences", "[gradcheck]") {
     }
 }
 
+TEST_CASE("MLP inspect gives the logits and hidden activations of the separate calls") {
+  for (const char* input : {"embed", "tied", "factored"}) {
+    INFO(input);
+    Config c = small_mlp();
+    c.mlp_input = input;
+    Dataset d;
+    REQUIRE(make_dataset(c, d) == "");
+    std::unique_ptr<ModelT<double>> m;
+    REQUIRE(make_model<double>(c, d, m) == "");
+    const auto& t = d.test;
+    Eigen::MatrixXd hidden, logits, both_hidden, both_logits;
+    m->hidden_activations(t.a.data(), t.b.data(), t.size(), hidden);
+    m->logits(t.a.data(), t.b.data(), t.size(), logits);
+    m->inspect(t.a.data(), t.b.data(), t.size(), both_hidden, &both_logits);
+    CHECK(hidden.rows() == c.hidden);
+    CHECK(logits.rows() == c.p);
+    CHECK(both_hidden == hidden);
+    CHECK(both_logits == logits);
+  }
+}
+
 TEST_CASE("MLP trainer memorizes a small task and reports metrics") {
   Config c = small_mlp();
   c.p = 23; c.hidden = 64; c.d_model = 16; c.lr = 1e-2; c.weight_decay = 0.1; c.steps = 400;

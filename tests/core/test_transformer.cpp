@@ -164,6 +164,11 @@ TEST_CASE("tabulated path equals the reference path (logits, loss, every gradien
       grad.assign(m->params().grad.begin(), m->params().grad.end());
       m->logits(tr.a.data(), tr.b.data(), n, logits);
       m->hidden_activations(tr.a.data(), tr.b.data(), n, hidden);
+      // The measures' combined pass gives exactly what the two separate calls give.
+      Eigen::MatrixXd both_hidden, both_logits;
+      m->inspect(tr.a.data(), tr.b.data(), n, both_hidden, &both_logits);
+      CHECK(both_hidden == hidden);
+      CHECK(both_logits == logits);
       return st;
     };
     std::vector<double> g_fast, g_ref;

@@ -26,7 +26,7 @@ class MlpModel : public ModelT<S> {
   BatchStats forward_backward(const int* a, const int* b, const int* y, int n, int mean_over) override;
   BatchStats evaluate(const int* a, const int* b, const int* y, int n) override;
   void logits(const int* a, const int* b, int n, Mat& out) override;
-  void hidden_activations(const int* a, const int* b, int n, Mat& out) override;
+  void inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) override;
   Mat token_embedding() const override;
   Mat hidden_to_logits() const override;
 

@@ -30,8 +30,10 @@ class ModelT {
   // Logits (classes x n) for inspection, the measures and "ask the model".
   virtual void logits(const int* a, const int* b, int n, Mat& out) = 0;
   // Activations the answer is read from (hidden x n): the MLP's hidden layer, or the last
-  // block's MLP activations at the last position (used for key frequencies).
-  virtual void hidden_activations(const int* a, const int* b, int n, Mat& out) = 0;
+  // block's MLP activations at the last position (used for key frequencies); with logits, also the
+  // logits (classes x n) of the same forward pass, so the measures run the network over p^2 pairs once.
+  virtual void inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) = 0;
+  void hidden_activations(const int* a, const int* b, int n, Mat& out) { inspect(a, b, n, out, nullptr); }
   // Token embedding of operand tokens 0..n_elements-1, one row per token (n_elements x width).
   virtual Mat token_embedding() const = 0;
   // Map from those hidden activations to logits (classes x hidden): W_U W_out or the MLP's W_out.
