@@ -37,30 +37,34 @@ double mean_ce(const Eigen::MatrixXd& logits, const std::vector<int>& cols, cons
 // p x p grid (column a * p + b). The projection of a unit's activations onto the unit grid function
 // cos(w(a+b)) equals (F_cc - F_ss)/sqrt2 of its 2-D Fourier transform (Nanda's notebook), so a dot
 // product per key frequency suffices.
-void circuit_losses_from(const Eigen::MatrixXd& acts, const Eigen::MatrixXd& logits, const Eigen::MatrixXd& W_logit,
+void circuit_losses_from(const Eigen::MatrixXf& acts, const Eigen::MatrixXd& logits, const Eigen::MatrixXd& W_logit,
                          const Dataset& data, const std::vector<int>& freqs, double& restricted, double& excluded) {
   const int p = data.n_elements;
-  // W_logit times the key-frequency part of the activations, one rank-2 term per frequency:
-  // W_logit (alpha cos^T + beta sin^T) = (W_logit alpha) cos^T + (W_logit beta) sin^T, which costs
-  // classes x p^2 per frequency instead of classes x hidden x p^2 (re-scoring runs it per snapshot).
-  Eigen::MatrixXd circuit_logits = Eigen::MatrixXd::Zero(W_logit.rows(), p * p);
-  Eigen::RowVectorXd cos_ab(p * p), sin_ab(p * p);
-  for (int k : freqs) {
-    const double w = 2.0 * kPi * k / p;
+  const int F = static_cast<int>(freqs.size());
+  // Unit-norm grid functions cos(w_k(a+b)) and sin(w_k(a+b)), one column each, from a table over Z_p.
+  Eigen::MatrixXd waves(p * p, 2 * F);
+  for (int f = 0; f < F; ++f) {
+    Eigen::VectorXd c(p), s(p);
+    for (int r = 0; r < p; ++r) {
+      const double angle = 2.0 * kPi * ((static_cast<long>(freqs[f]) * r) % p) / p;
+      c(r) = std::cos(angle);
+      s(r) = std::sin(angle);
+    }
     for (int a = 0; a < p; ++a)
       for (int b = 0; b < p; ++b) {
-        const double angle = w * ((a + b) % p);
-        cos_ab(a * p + b) = std::cos(angle);
-        sin_ab(a * p + b) = std::sin(angle);
+        waves(a * p + b, 2 * f) = c((a + b) % p);
+        waves(a * p + b, 2 * f + 1) = s((a + b) % p);
       }
-    cos_ab.normalize();
-    sin_ab.normalize();
-    const Eigen::VectorXd alpha = acts * cos_ab.transpose();  // projection per hidden unit
-    const Eigen::VectorXd beta = acts * sin_ab.transpose();
-    circuit_logits.noalias() += (W_logit * alpha) * cos_ab + (W_logit * beta) * sin_ab;
   }
+  waves.colwise().normalize();
+  // Projections of every unit onto every wave in one pass over the activations (hidden x p^2, the
+  // largest array here; float like the activations themselves), then W_logit times the key-frequency
+  // part of the activations: (W_logit proj) waves^T costs classes x 2F x p^2 instead of
+  // classes x hidden x p^2 (re-scoring runs this per snapshot).
+  const Eigen::MatrixXd proj = (acts * waves.cast<float>()).cast<double>();  // (hidden x 2F)
+  const Eigen::MatrixXd circuit_logits = (W_logit * proj) * waves.transpose();
   Eigen::MatrixXd restricted_logits = circuit_logits;
-  const Eigen::VectorXd mean_acts = acts.rowwise().mean();
+  const Eigen::VectorXd mean_acts = acts.cast<double>().rowwise().mean();
   restricted_logits.colwise() += W_logit * mean_acts;
   // Restore the per-class mean of the real logits (the notebook's "bias term").
   restricted_logits.colwise() += logits.rowwise().mean() - restricted_logits.rowwise().mean();
@@ -128,8 +132,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   const bool circuit = config.op == "add";
   Eigen::MatrixXf acts_f, logits_f;
   model.inspect(all_a.data(), all_b.data(), p * p, acts_f, circuit ? &logits_f : nullptr);
-  const Eigen::MatrixXd acts = acts_f.cast<double>();  // (hidden x p^2)
-  const int hidden = static_cast<int>(acts.rows());
+  const int hidden = static_cast<int>(acts_f.rows());  // acts_f: (hidden x p^2)
 
   // 2-D Fourier coefficients per unit, F_u = B A_u B^T with A_u(a, b) = acts(u, a*p + b). Only the
   // coefficients inside each frequency's {0, cos k, sin k} x {0, cos k, sin k} block are needed, so
@@ -146,7 +149,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
     return (Yr * Bf.row(c).transpose()).cast<double>().array();
   };
   // Parseval (B is orthonormal): sum over all coefficients = sum of squares of the activations.
-  const Eigen::ArrayXd unit_total = acts.array().square().rowwise().sum() - coeff(0, 0).square();
+  const Eigen::ArrayXd unit_total = acts_f.cast<double>().array().square().rowwise().sum() - coeff(0, 0).square();
   // Variance shares per frequency: components whose a- and b-frequencies are in {0, k}, except (0, 0).
   std::vector<double> share(K + 1, 0.0);
   Eigen::MatrixXd unit_share(hidden, K + 1);
@@ -177,7 +180,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   // Ascending order, as Trainer::refresh_circuit keeps them: same sums, bit for bit, when re-scored.
   std::vector<int> freqs = circuit_freqs ? *circuit_freqs : out.key_freqs;
   std::sort(freqs.begin(), freqs.end());
-  circuit_losses_from(acts, logits_f.cast<double>(), W_logit, data, freqs, out.restricted_loss, out.excluded_loss);
+  circuit_losses_from(acts_f, logits_f.cast<double>(), W_logit, data, freqs, out.restricted_loss, out.excluded_loss);
   return "";
 }
 
@@ -190,7 +193,7 @@ std::string circuit_losses(Model& model, const Dataset& data, const Config& conf
   grid(p, all_a, all_b);
   Eigen::MatrixXf acts_f, logits_f;
   model.inspect(all_a.data(), all_b.data(), p * p, acts_f, &logits_f);
-  circuit_losses_from(acts_f.cast<double>(), logits_f.cast<double>(), model.hidden_to_logits().cast<double>(), data,
+  circuit_losses_from(acts_f, logits_f.cast<double>(), model.hidden_to_logits().cast<double>(), data,
                       freqs, restricted, excluded);
   return "";
 }
