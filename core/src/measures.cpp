@@ -23,26 +23,23 @@ std::vector<float> spectrum_of(const Eigen::MatrixXd& basis, const Eigen::Matrix
   return out;
 }
 
-double mean_ce(const Eigen::MatrixXd& logits, const std::vector<int>& cols, const std::vector<int>& labels) {
-  double total = 0;
-  for (size_t i = 0; i < cols.size(); ++i) {
-    const auto col = logits.col(cols[i]);
-    const double m = col.maxCoeff();
-    total += std::log((col.array() - m).exp().sum()) - (col(labels[i]) - m);
-  }
-  return cols.empty() ? 0.0 : total / cols.size();
+// -log softmax(logits)[y] in double.
+double ce(const Eigen::VectorXd& logits, int y) {
+  const double m = logits.maxCoeff();
+  return std::log((logits.array() - m).exp().sum()) - (logits(y) - m);
 }
 
 // Restricted and excluded loss (see measures.h) from the hidden activations and logits over the whole
 // p x p grid (column a * p + b). The projection of a unit's activations onto the unit grid function
 // cos(w(a+b)) equals (F_cc - F_ss)/sqrt2 of its 2-D Fourier transform (Nanda's notebook), so a dot
 // product per key frequency suffices.
-void circuit_losses_from(const Eigen::MatrixXf& acts, const Eigen::MatrixXd& logits, const Eigen::MatrixXd& W_logit,
+void circuit_losses_from(const Eigen::MatrixXf& acts, const Eigen::MatrixXf& logits, const Eigen::MatrixXd& W_logit,
                          const Dataset& data, const std::vector<int>& freqs, double& restricted, double& excluded) {
   const int p = data.n_elements;
   const int F = static_cast<int>(freqs.size());
-  // Unit-norm grid functions cos(w_k(a+b)) and sin(w_k(a+b)), one column each, from a table over Z_p.
-  Eigen::MatrixXd waves(p * p, 2 * F);
+  const Eigen::Index classes = W_logit.rows();
+  // Unit-norm grid functions cos(w_k(a+b)) and sin(w_k(a+b)), one row each, from a table over Z_p.
+  Eigen::MatrixXd waves(2 * F, p * p);
   for (int f = 0; f < F; ++f) {
     Eigen::VectorXd c(p), s(p);
     for (int r = 0; r < p; ++r) {
@@ -52,28 +49,37 @@ void circuit_losses_from(const Eigen::MatrixXf& acts, const Eigen::MatrixXd& log
     }
     for (int a = 0; a < p; ++a)
       for (int b = 0; b < p; ++b) {
-        waves(a * p + b, 2 * f) = c((a + b) % p);
-        waves(a * p + b, 2 * f + 1) = s((a + b) % p);
+        waves(2 * f, a * p + b) = c((a + b) % p);
+        waves(2 * f + 1, a * p + b) = s((a + b) % p);
       }
   }
-  waves.colwise().normalize();
-  // Projections of every unit onto every wave in one pass over the activations (hidden x p^2, the
-  // largest array here; float like the activations themselves), then W_logit times the key-frequency
-  // part of the activations: (W_logit proj) waves^T costs classes x 2F x p^2 instead of
-  // classes x hidden x p^2 (re-scoring runs this per snapshot).
-  const Eigen::MatrixXd proj = (acts * waves.cast<float>()).cast<double>();  // (hidden x 2F)
-  const Eigen::MatrixXd circuit_logits = (W_logit * proj) * waves.transpose();
-  Eigen::MatrixXd restricted_logits = circuit_logits;
-  const Eigen::VectorXd mean_acts = acts.cast<double>().rowwise().mean();
-  restricted_logits.colwise() += W_logit * mean_acts;
-  // Restore the per-class mean of the real logits (the notebook's "bias term").
-  restricted_logits.colwise() += logits.rowwise().mean() - restricted_logits.rowwise().mean();
-  const Eigen::MatrixXd excluded_logits = logits - circuit_logits;
-  std::vector<int> test_cols, test_y, train_cols, train_y;
-  for (int i = 0; i < data.test.size(); ++i) { test_cols.push_back(data.test.a[i] * p + data.test.b[i]); test_y.push_back(data.test.y[i]); }
-  for (int i = 0; i < data.train.size(); ++i) { train_cols.push_back(data.train.a[i] * p + data.train.b[i]); train_y.push_back(data.train.y[i]); }
-  restricted = mean_ce(restricted_logits, test_cols, test_y);
-  excluded = mean_ce(excluded_logits, train_cols, train_y);
+  waves.rowwise().normalize();
+  // The key-frequency part of the logits is W_logit (acts projected onto the waves) = circuit waves,
+  // with circuit = W_logit proj (classes x 2F): one pass over the activations (hidden x p^2, the
+  // largest array here, float like the activations themselves), then 2F multiply-adds per logit.
+  const Eigen::MatrixXd circuit = W_logit * (acts * waves.transpose().cast<float>()).cast<double>();
+  // Restricted logits are the circuit part plus a per-class constant that gives them the real logits'
+  // mean over the grid (the notebook's "bias term"; the mean activations' share cancels in it).
+  Eigen::VectorXd logit_mean = Eigen::VectorXd::Zero(classes);
+  for (Eigen::Index c = 0; c < logits.cols(); ++c) logit_mean += logits.col(c).cast<double>();
+  logit_mean /= static_cast<double>(logits.cols());
+  const Eigen::VectorXd offset = logit_mean - circuit * waves.rowwise().mean();
+  // Restricted loss on the test pairs, excluded loss (real logits minus the circuit) on the train pairs.
+  Eigen::VectorXd col(classes);
+  double sum = 0;
+  for (int i = 0; i < data.test.size(); ++i) {
+    col.noalias() = circuit * waves.col(data.test.a[i] * p + data.test.b[i]);
+    sum += ce(col += offset, data.test.y[i]);
+  }
+  restricted = data.test.size() ? sum / data.test.size() : 0.0;
+  sum = 0;
+  for (int i = 0; i < data.train.size(); ++i) {
+    const int c = data.train.a[i] * p + data.train.b[i];
+    col.noalias() = -(circuit * waves.col(c));
+    col += logits.col(c).cast<double>();
+    sum += ce(col, data.train.y[i]);
+  }
+  excluded = data.train.size() ? sum / data.train.size() : 0.0;
 }
 
 void grid(int p, std::vector<int>& all_a, std::vector<int>& all_b) {
@@ -180,7 +186,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   // Ascending order, as Trainer::refresh_circuit keeps them: same sums, bit for bit, when re-scored.
   std::vector<int> freqs = circuit_freqs ? *circuit_freqs : out.key_freqs;
   std::sort(freqs.begin(), freqs.end());
-  circuit_losses_from(acts_f, logits_f.cast<double>(), W_logit, data, freqs, out.restricted_loss, out.excluded_loss);
+  circuit_losses_from(acts_f, logits_f, W_logit, data, freqs, out.restricted_loss, out.excluded_loss);
   return "";
 }
 
@@ -193,7 +199,7 @@ std::string circuit_losses(Model& model, const Dataset& data, const Config& conf
   grid(p, all_a, all_b);
   Eigen::MatrixXf acts_f, logits_f;
   model.inspect(all_a.data(), all_b.data(), p * p, acts_f, &logits_f);
-  circuit_losses_from(acts_f, logits_f.cast<double>(), model.hidden_to_logits().cast<double>(), data,
+  circuit_losses_from(acts_f, logits_f, model.hidden_to_logits().cast<double>(), data,
                       freqs, restricted, excluded);
   return "";
 }
