@@ -95,6 +95,15 @@ bool is_prime(int n) {
   return true;
 }
 
+int n_elements(const Config& c) { return c.op == "s5" ? 120 : c.p; }
+int first_b(const Config& c, int a) { return c.pairs == "unordered" ? a : c.op == "div" ? 1 : 0; }
+long pair_count(const Config& c) {
+  const int n = n_elements(c);
+  long count = 0;
+  for (int a = 0; a < n; ++a) count += n - first_b(c, a);
+  return count;
+}
+
 std::string validate(const Config& c) {
   // Ranges first (the same check the setters do), then combinations.
   const std::string err = check_ranges(c, field_specs(), Visit{});
@@ -107,8 +116,7 @@ std::string validate(const Config& c) {
   const bool commutative = c.op == "add" || c.op == "mul" || c.op == "sq-sum" || c.op == "quad";
   if (c.pairs == "unordered" && !commutative)
     return "pairs: 'unordered' needs a commutative op (add, mul, sq-sum, quad); " + c.op + " is not";
-  const long n = c.op == "s5" ? 120 : c.p;
-  const long pairs = c.pairs == "unordered" ? n * (n + 1) / 2 : c.op == "div" ? n * (n - 1) : n * n;
+  const long pairs = pair_count(c);
   const long train = static_cast<long>(std::floor(c.train_fraction * pairs));
   if (train < 1 || train >= pairs)
     return "train_fraction: " + format_number(c.train_fraction) + " of " + std::to_string(pairs) +

@@ -55,14 +55,14 @@ int apply_op(const std::string& op, int a, int b, int p) {
 std::string make_dataset(const Config& config, Dataset& out) {
   const std::string err = validate(config);
   if (!err.empty()) return err;
-  const int n = config.op == "s5" ? 120 : config.p;
+  const int n = n_elements(config);
   out.n_elements = n;
   out.vocab = n + 1;
   struct Pair { int a, b; };
   std::vector<Pair> pairs;
-  pairs.reserve(static_cast<size_t>(n) * n);
+  pairs.reserve(static_cast<size_t>(pair_count(config)));
   for (int a = 0; a < n; ++a)
-    for (int b = (config.pairs == "unordered" ? a : config.op == "div" ? 1 : 0); b < n; ++b) pairs.push_back({a, b});
+    for (int b = first_b(config, a); b < n; ++b) pairs.push_back({a, b});
   Rng rng(config.seed);  // the split's own stream; weights use another (see model init)
   rng.shuffle(pairs);
   const size_t n_train = static_cast<size_t>(std::floor(config.train_fraction * pairs.size()));

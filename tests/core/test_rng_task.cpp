@@ -121,3 +121,17 @@ TEST_CASE("same seed gives the same curve wherever the heap puts the weights") {
     CHECK(curve == first);  // bit for bit
   }
 }
+
+TEST_CASE("pair_count is the dataset's size for each op and pairs choice") {
+  struct Case { const char* op; const char* pairs; int p; long expected; };
+  for (const Case& k : {Case{"add", "all", 7, 49}, Case{"add", "unordered", 7, 28}, Case{"div", "all", 7, 42},
+                        Case{"mul", "unordered", 11, 66}, Case{"s5", "all", 7, 14400}}) {
+    INFO(k.op << " " << k.pairs);
+    Config c;
+    c.op = k.op; c.pairs = k.pairs; c.p = k.p; c.train_fraction = 0.5;
+    CHECK(pair_count(c) == k.expected);
+    Dataset d;
+    REQUIRE(make_dataset(c, d) == "");
+    CHECK(d.train.size() + d.test.size() == k.expected);
+  }
+}

@@ -67,6 +67,13 @@ std::string set_field_from_string(Config& c, const FieldSpec& f, const std::stri
 // Checks ranges and combinations (p prime, d_model % heads, ...). "" if valid, else one clear line.
 std::string validate(const Config& c);
 
+// The task's elements (p of them, or the 120 permutations for S5) and which pairs (a, b) the dataset
+// draws from: b runs from first_b(c, a) to n - 1 (all b; b != 0 for division; b >= a for unordered
+// pairs). pair_count counts them by that same rule.
+int n_elements(const Config& c);
+int first_b(const Config& c, int a);
+long pair_count(const Config& c);
+
 // Presets, defined once. Each is a base config plus a description.
 struct Preset {
   std::string name;
