@@ -2,8 +2,9 @@
 // step from p, the model sizes and the number of examples, checked before the run is built, so a
 // huge config gets a message instead of a tab that runs out of memory or crawls.
 //
-// Sizes follow core/include/grok/mlp.h and transformer.h, the pair count core pair_count(); FLOPs count a multiply-add as 2 and
-// the backward pass as twice the forward. The estimate errs on the high side.
+// Sizes follow core/include/grok/mlp.h and transformer.h, the pair count the core's pair_count()
+// (config.h); FLOPs count a multiply-add as 2 and the backward pass as twice the forward. The estimate
+// errs on the high side.
 
 export const LIMITS = {
   memoryBytes: 1024 ** 3,      // 1 GiB: wasm32 can address 2 GiB and browsers often refuse earlier
