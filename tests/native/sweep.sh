@@ -67,8 +67,18 @@ check_same "re-run leaves the summary as it was" local/summary.json viaparallel/
 # 5. SIGTERM to the sweep mid-way (only the parent: it must pass the signal on), then resume.
 "$GROK" "${SWEEP[@]}" -j 2 --out interrupted 2>interrupted.log &
 pid=$!
-for i in $(seq 1 400); do ls interrupted/*=*.json >/dev/null 2>&1 && break; sleep 0.05; done
-sleep 0.5
+# Signal while a run is mid-way, however fast the machine: its log shows the memorization event
+# (printed at once) but not yet the final "wrote" line. A fixed delay sometimes hit every run at step 0,
+# and a run stopped at step 0 restarts instead of resuming.
+midway=""
+for i in $(seq 1 2000); do
+  for f in interrupted/logs/*.log; do
+    [ -f "$f" ] && grep -q "memorized at" "$f" && ! grep -q "grok: wrote" "$f" && midway=$f && break
+  done
+  [ -n "$midway" ] && break
+  sleep 0.01
+done
+[ -n "$midway" ] || fail_test "no run was seen mid-way before SIGTERM"
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?
 [ "$rc" = 143 ] && pass "SIGTERM: sweep exit 143" || fail_test "SIGTERM: sweep exit $rc: $(tail -3 interrupted.log)"
