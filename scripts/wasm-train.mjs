@@ -4,6 +4,7 @@
 //   node scripts/wasm-train.mjs --preset browser --seed 1 --steps 100 --out run.json
 // Flags come from the core's field table (Module.schema()), never restated here.
 import fs from 'node:fs';
+import path from 'node:path';
 import { loadGrokWasm } from './lib/load-wasm.mjs';
 
 function fail(message) {
@@ -11,7 +12,8 @@ function fail(message) {
   process.exit(2);
 }
 
-const grok = await loadGrokWasm(process.env.GROK_SITE_DIR);
+let grok;
+try { grok = await loadGrokWasm(process.env.GROK_SITE_DIR); } catch (e) { fail(e.message); }
 const schema = JSON.parse(grok.schema());
 const byFlag = new Map(schema.fields.map((f) => [f.flag, f]));
 
@@ -62,6 +64,11 @@ for (const [name, text] of Object.entries(given)) {
 const session = new grok.Session();
 const err = session.init(JSON.stringify(config));
 if (err) fail(err);
+// Like the native CLI: a run needs somewhere to go, checked before training, not after.
+if (!out) fail('--out is required (the run file to write)');
+try { fs.accessSync(path.dirname(path.resolve(out)), fs.constants.W_OK); } catch (e) {
+  fail(`--out: cannot write ${out}: ${e.code === 'ENOENT' ? 'its directory does not exist' : e.message}`);
+}
 const cfg = JSON.parse(session.config());
 while (!session.finished()) {
   session.run(cfg.eval_every);
@@ -69,10 +76,10 @@ while (!session.finished()) {
   process.stderr.write(`step ${m.step}  train_acc ${m.train_acc.toFixed(4)}  test_acc ${m.test_acc.toFixed(4)}\n`);
 }
 const run = JSON.parse(session.runJson());
-if (out) {
+try {
   fs.writeFileSync(`${out}.tmp`, JSON.stringify(run) + '\n');
   fs.renameSync(`${out}.tmp`, out);
-}
+} catch (e) { fail(`cannot write ${out}: ${e.message}`); }
 const s = run.summary;
 process.stderr.write(`done: ${s.steps} steps, memorized at ${s.memorize_step}, grokked at ${s.grok_step}, ${s.ms_per_step.toFixed(3)} ms/step\n`);
 process.exit(s.diverged ? 3 : 0);

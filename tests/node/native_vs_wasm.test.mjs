@@ -57,3 +57,22 @@ test('wasm-train rejects a bad flag value with the field and range', () => {
   } catch (e) { message = e.stderr.toString(); }
   assert.match(message, /train_fraction: '1\.5' is not a number in \(0, 1\)/);
 });
+
+test('wasm-train refuses a missing build or an --out it cannot write, before training, with one line', () => {
+  const run = (args, env = {}) => {
+    try {
+      execFileSync(process.execPath, [path.join(root, 'scripts', 'wasm-train.mjs'), ...args],
+                   { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    } catch (e) { return { status: e.status, stderr: e.stderr.toString() }; }
+    return { status: 0, stderr: '' };
+  };
+  const noDir = run(['--preset', 'browser', '--out', path.join(tmp, 'missing', 'run.json')]);
+  assert.equal(noDir.status, 2);
+  assert.equal(noDir.stderr, `wasm-train: error: --out: cannot write ${path.join(tmp, 'missing', 'run.json')}: its directory does not exist\n`);
+  const noOut = run(['--preset', 'browser']);
+  assert.equal(noOut.stderr, 'wasm-train: error: --out is required (the run file to write)\n');
+  const noBuild = run(['--preset', 'browser', '--out', path.join(tmp, 'x.json')], { GROK_SITE_DIR: path.join(tmp, 'no-site') });
+  assert.equal(noBuild.status, 2);
+  assert.match(noBuild.stderr, /^wasm-train: error: .*no-site\/grok\.mjs not found: build first/);
+  assert.equal(noBuild.stderr.split('\n').length, 2, 'one line, no stack trace');
+});
