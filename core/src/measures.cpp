@@ -69,7 +69,8 @@ void circuit_losses_from(const Eigen::MatrixXf& acts, const Eigen::MatrixXf& log
   double sum = 0;
   for (int i = 0; i < data.test.size(); ++i) {
     col.noalias() = circuit * waves.col(data.test.a[i] * p + data.test.b[i]);
-    sum += ce(col += offset, data.test.y[i]);
+    col += offset;
+    sum += ce(col, data.test.y[i]);
   }
   restricted = data.test.size() ? sum / data.test.size() : 0.0;
   sum = 0;
