@@ -6,10 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <sstream>
-#include <type_traits>
 
 namespace grok {
 namespace {
@@ -37,7 +33,6 @@ constexpr double kMaxMatrixEntries = 2e7;  // 160 MB of doubles
 
 }  // namespace
 
-std::string dd_format_number(double v) { return format_number(v); }
 
 const std::vector<FieldSpec>& dd_field_specs() {
   static const std::vector<FieldSpec> specs = {
@@ -101,10 +96,10 @@ std::string validate_dd(const DDConfig& c) {
     return "p_max: " + std::to_string(c.p_max) + " exceeds total_features (" + std::to_string(c.total_features) +
            "): the linear learner uses the first p of the D true features";
   if (double(c.n_train) * c.p_max > kMaxMatrixEntries)
-    return "p_max: n_train x p_max = " + dd_format_number(double(c.n_train) * c.p_max) +
+    return "p_max: n_train x p_max = " + format_number(double(c.n_train) * c.p_max) +
            " feature entries exceeds the limit of 2e7; lower p_max or n_train";
   if (c.experiment != "linear" && double(c.n_test) * c.p_max > kMaxMatrixEntries)
-    return "n_test: n_test x p_max = " + dd_format_number(double(c.n_test) * c.p_max) +
+    return "n_test: n_test x p_max = " + format_number(double(c.n_test) * c.p_max) +
            " feature entries exceeds the limit of 2e7; lower n_test or p_max";
   if (c.experiment == "linear" && double(c.n_train) * c.total_features > kMaxMatrixEntries)
     return "total_features: n_train x total_features exceeds the limit of 2e7";

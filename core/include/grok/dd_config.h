@@ -57,6 +57,4 @@ const DDPreset* find_dd_preset(const std::string& experiment);
 // 2n, 4n and 10n where they fall inside the range (the peak and the points the docs compare).
 std::vector<int> dd_model_sizes(const DDConfig& c);
 
-std::string dd_format_number(double v);  // shortest text that reads back to the same double
-
 }  // namespace grok
