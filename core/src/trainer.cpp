@@ -77,8 +77,7 @@ bool Trainer::step() {
   }
   if (!finite) summary_.diverged = true;
   summary_.steps = optimizer_.t;
-  summary_.ms_per_step = 1000.0 * step_seconds_ / std::max<long>(1, optimizer_.t);
-  summary_.wall_seconds = step_seconds_ + eval_seconds_ + measures_seconds_;
+  sync_times();
   return finite;
 }
 
@@ -102,12 +101,12 @@ const MetricPoint& Trainer::evaluate() {
   summary_.final_train_acc = p.train_acc;
   summary_.final_test_acc = p.test_acc;
   eval_seconds_ += seconds_since(t0);
-  summary_.wall_seconds = step_seconds_ + eval_seconds_ + measures_seconds_;
+  sync_times();
   return metrics_.back();
 }
 
-void Trainer::add_measures_time(double seconds) {
-  measures_seconds_ += seconds;
+void Trainer::sync_times() {
+  summary_.ms_per_step = 1000.0 * step_seconds_ / std::max<long>(1, optimizer_.t);
   summary_.measures_seconds = measures_seconds_;
   summary_.wall_seconds = step_seconds_ + eval_seconds_ + measures_seconds_;
 }
@@ -124,7 +123,8 @@ void Trainer::snapshot() {
   }
   snapshots_.push_back(std::move(s));
   snapshot_params_.emplace_back(model_->params().value.begin(), model_->params().value.end());
-  add_measures_time(seconds_since(t0));
+  measures_seconds_ += seconds_since(t0);
+  sync_times();
 }
 
 bool Trainer::refresh_circuit() {
@@ -141,7 +141,8 @@ bool Trainer::refresh_circuit() {
     circuit_losses(*model_, data_, config_, circuit_freqs_, snapshots_[i].restricted_loss, snapshots_[i].excluded_loss);
   }
   std::copy(current.begin(), current.end(), value.begin());
-  add_measures_time(seconds_since(t0));
+  measures_seconds_ += seconds_since(t0);
+  sync_times();
   return true;
 }
 

@@ -98,7 +98,7 @@ class Trainer {
   std::vector<int> circuit_freqs_;
   Summary summary_;
   double step_seconds_ = 0, eval_seconds_ = 0, measures_seconds_ = 0;
-  void add_measures_time(double seconds);
+  void sync_times();  // the summary's time fields from the three totals above
 };
 
 // Log-spaced steps (about 20 per decade): 0, 1, 2, ..., 10, 11, 12, 14, 15, 17, 19, 22, ...
