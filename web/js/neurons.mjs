@@ -123,13 +123,14 @@ export class NeuronWavesView {
       g.strokeStyle = grp.k == null ? '#6e7781' : grp.key ? OKABE_ITO.blue : OKABE_ITO.reddishPurple;
       g.globalAlpha = grp.units.length > 30 ? 0.25 : 0.45;
       g.lineWidth = 1.25;
+      const p = this.waves.waves[0]?.length || 0, dx = (cw - 2 * PAD.x) / Math.max(1, p - 1);
+      // a at position (k·a mod p) when ordered by phase: i-th point is a = i·k⁻¹ mod p (p prime); one
+      // order serves every unit of the group.
+      const order = this.byPhase && grp.k ? phaseOrder(grp.k, p) : null;
       for (const u of grp.units) {
         const wave = this.waves.waves[u];
-        if (!wave?.length) continue;
+        if (!wave?.length) continue;  // every wave has p points (one per operand)
         const scale = Math.max(1e-12, ...wave.map((v) => Math.abs(v)));
-        const p = wave.length, dx = (cw - 2 * PAD.x) / Math.max(1, p - 1);
-        // a at position (k·a mod p) when ordered by phase: i-th point is a = i·k⁻¹ mod p (p prime)
-        const order = this.byPhase && grp.k ? phaseOrder(grp.k, p) : null;
         g.beginPath();
         for (let i = 0; i < p; ++i) {
           const x = PAD.x + i * dx, y = mid - (amp * wave[order ? order[i] : i]) / scale;
