@@ -11,10 +11,11 @@
 #include <map>
 #include <memory>
 
-#include "cli_config.h"
+#include "field_flags.h"
 #include "commands.h"
-#include "grok/dd_result.h"
-#include "grok/dd_sweep.h"
+#include "grok/double_descent/config.h"
+#include "grok/double_descent/result_file.h"
+#include "grok/double_descent/sweep.h"
 #include "progress.h"
 #include "run_io.h"
 #include "signals.h"
@@ -23,7 +24,7 @@ namespace grok_cli {
 namespace {
 
 struct DDOptions {
-  std::map<std::string, std::string> values;  // DD field name -> text given on the command line
+  FieldValues values;  // DD field name -> text given on the command line
   std::string out;
   std::string progress = "auto";
   double save_seconds = 30;
@@ -52,23 +53,18 @@ std::string resolve(const DDOptions& o, grok::DDConfig& out) {
   const auto e = o.values.find("experiment");
   if (e != o.values.end()) experiment = e->second;
   const grok::DDPreset* preset = grok::find_dd_preset(experiment);
-  if (!preset) return "--experiment: '" + experiment + "' is not " + allowed_text(*grok::find_dd_field("experiment"));
+  if (!preset) return flag_error(*grok::find_dd_field("experiment"), experiment);
   grok::DDConfig c = preset->config;
   for (const auto& f : grok::dd_field_specs()) {  // field-table order: messages are stable
     const auto v = o.values.find(f.name);
     if (v == o.values.end()) continue;
-    if (!grok::set_dd_field_from_string(c, f, v->second).empty())
-      return "--" + grok::kebab(f.name) + ": '" + v->second + "' is not " + allowed_text(f);
+    if (!grok::set_dd_field_from_string(c, f, v->second).empty()) return flag_error(f, v->second);
   }
+  // The core names the field ("p_max: ..."); on the command line the flag is the name to show.
   const std::string err = grok::validate_dd(c);
-  if (!err.empty()) {
-    // The core names the field ("p_max: ..."); on the command line the flag is the name to show.
-    const size_t colon = err.find(':');
-    const grok::FieldSpec* f = colon == std::string::npos ? nullptr : grok::find_dd_field(err.substr(0, colon));
-    return f ? "--" + grok::kebab(f->name) + err.substr(colon) : err;
-  }
+  if (!err.empty()) return as_flag_message(grok::dd_field_specs(), err);
   for (const auto& [name, text] : o.values)
-    if (!grok::dd_field_applies(*grok::find_dd_field(name), c.experiment))
+    if (!grok::dd_field_applies(*grok::find_dd_field(name), c))
       std::fprintf(stderr, "grok: note: --%s has no effect on the %s experiment\n", grok::kebab(name).c_str(),
                    c.experiment.c_str());
   out = c;
@@ -197,19 +193,8 @@ Command double_descent_command(CLI::App& root) {
   auto o = std::make_shared<DDOptions>();
   CLI::App* app = root.add_subcommand(
       "double-descent", "sweep model size in a double-descent experiment and write a grok-dd/1 file");
-  const std::string group = "Experiment (--experiment picks the defaults of every other field)";
-  for (const auto& f : grok::dd_field_specs()) {
-    const std::string name = f.name;
-    const bool is_bool = f.kind == grok::FieldSpec::Kind::Bool;
-    const std::string help = std::string(f.help) + " (default " + default_text(f) + "; " + allowed_text(f) + ")";
-    CLI::Option* opt = app->add_option_function<std::string>(
-        "--" + grok::kebab(f.name), [o, name, is_bool](const std::string& v) {
-          o->values[name] = is_bool && v.empty() ? "true" : v;  // `--tune-ridge` alone means true
-        }, help);
-    opt->group(group)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    if (is_bool) opt->expected(0, 1)->type_name("[BOOL]");
-    else opt->type_name(f.kind == grok::FieldSpec::Kind::Choice ? "NAME" : f.kind == grok::FieldSpec::Kind::Int ? "INT" : "NUM");
-  }
+  add_field_flags(*app, grok::dd_field_specs(), "Experiment (--experiment picks the defaults of every other field)",
+                  o->values, default_text);
   const std::string out_group = "Output and control";
   app->add_option("--out", o->out, "grok-dd/1 file to write (JSON); required unless --print-config")
       ->type_name("FILE")->group(out_group);

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "grok/trainer.h"
+#include "grok/grokking/trainer.h"
 
 namespace grok_cli {
 

@@ -21,17 +21,6 @@ std::string directory_of(const std::string& path) {
   return path.substr(0, slash);
 }
 
-// FNV-1a over the checkpoint bytes: catches truncation and bit rot, not tampering.
-uint64_t fnv1a(const uint8_t* p, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; ++i) { h ^= p[i]; h *= 1099511628211ull; }
-  return h;
-}
-
-void put_u64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
-
-const char kCheckpointMagic[8] = {'G', 'R', 'O', 'K', 'C', 'K', 'P', '1'};
-
 }  // namespace
 
 bool file_exists(const std::string& path) {
@@ -120,50 +109,15 @@ std::string read_run_file(const std::string& path, grok::RunData& out) {
 std::string checkpoint_path(const std::string& run_path) { return run_path + ".ckpt"; }
 
 std::string write_checkpoint(const std::string& path, const grok::Trainer& trainer) {
-  const std::string config = grok::config_to_json(trainer.config()).dump();
-  const std::vector<uint8_t> state = trainer.save_state();
-  std::string bytes(kCheckpointMagic, 8);
-  put_u64(bytes, static_cast<uint64_t>(trainer.steps_done()));
-  put_u64(bytes, config.size());
-  bytes += config;
-  put_u64(bytes, state.size());
-  bytes.append(reinterpret_cast<const char*>(state.data()), state.size());
-  put_u64(bytes, fnv1a(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-  return write_file_atomic(path, bytes);
+  return write_file_atomic(path, grok::checkpoint_bytes(trainer));
 }
 
-std::string read_checkpoint(const std::string& path, Checkpoint& out) {
+std::string read_checkpoint(const std::string& path, grok::Checkpoint& out) {
   std::string bytes;
   std::string err = read_file(path, bytes);
   if (!err.empty()) return err;
-  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const size_t n = bytes.size();
-  if (n < 8 + 8 + 8 + 8 + 8 || std::memcmp(p, kCheckpointMagic, 8) != 0)
-    return path + ": not a grok checkpoint";
-  uint64_t stored_hash;
-  std::memcpy(&stored_hash, p + n - 8, 8);
-  if (fnv1a(p, n - 8) != stored_hash) return path + ": checkpoint is corrupt (checksum mismatch)";
-  size_t pos = 8;
-  const auto get_u64 = [&](uint64_t& v) {
-    if (pos + 8 > n - 8) return false;
-    std::memcpy(&v, p + pos, 8);
-    pos += 8;
-    return true;
-  };
-  uint64_t steps = 0, config_len = 0, state_len = 0;
-  if (!get_u64(steps) || !get_u64(config_len) || config_len > n - 8 - pos) return path + ": checkpoint is corrupt";
-  const std::string config_text = bytes.substr(pos, config_len);
-  pos += config_len;
-  if (!get_u64(state_len) || state_len != n - 8 - pos) return path + ": checkpoint is corrupt";
-  const nlohmann::json cj = nlohmann::json::parse(config_text, nullptr, false);
-  Checkpoint c;
-  if (cj.is_discarded()) return path + ": checkpoint is corrupt (config)";
-  err = grok::config_from_json(cj, c.config);
-  if (!err.empty()) return path + ": checkpoint config: " + err;
-  c.state.assign(p + pos, p + pos + state_len);
-  c.steps = static_cast<long>(steps);
-  out = std::move(c);
-  return "";
+  err = grok::parse_checkpoint(bytes, out);
+  return err.empty() ? "" : path + ": " + err;
 }
 
 std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool complete) {
@@ -174,11 +128,9 @@ std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool c
 }
 
 std::string config_difference(const grok::Config& a, const grok::Config& b,
-                              const std::vector<std::string>& ignore) {
+                              const std::function<bool(const grok::FieldSpec&)>& skip) {
   for (const auto& f : grok::field_specs()) {
-    bool skip = false;
-    for (const auto& name : ignore) skip = skip || name == f.name;
-    if (skip) continue;
+    if (skip && skip(f)) continue;
     const std::string va = grok::get_field_string(a, f), vb = grok::get_field_string(b, f);
     if (va != vb) return std::string(f.name) + " " + va + " vs " + vb;
   }

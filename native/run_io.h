@@ -4,11 +4,13 @@
 // previous file or the new one, never half of one.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "grok/run_file.h"
-#include "grok/trainer.h"
+#include "grok/grokking/checkpoint.h"
+#include "grok/grokking/run_file.h"
+#include "grok/grokking/trainer.h"
 
 namespace grok_cli {
 
@@ -25,25 +27,22 @@ bool file_exists(const std::string& path);
 // Reads and checks a run file. Returns "" or "<path>: <what is wrong>".
 std::string read_run_file(const std::string& path, grok::RunData& out);
 
-// The checkpoint: a small native container around Trainer::save_state() that also records the
-// run's config, so a resume can tell a checkpoint of another run from a stale or corrupt one.
-//   "GROKCKP1" | u64 steps | u64 len | config JSON | u64 len | core state | u64 FNV-1a of everything before
+// The checkpoint file beside a run file (format: core grokking/checkpoint.h).
 std::string checkpoint_path(const std::string& run_path);
-struct Checkpoint {
-  grok::Config config;
-  long steps = 0;                // steps completed when it was written
-  std::vector<uint8_t> state;    // Trainer::save_state()
-};
 std::string write_checkpoint(const std::string& path, const grok::Trainer& trainer);
-std::string read_checkpoint(const std::string& path, Checkpoint& out);
+std::string read_checkpoint(const std::string& path, grok::Checkpoint& out);
 
 // Checkpoint first, then the run file: whenever a run file exists, a checkpoint at least as recent
 // sits beside it. `complete` marks summary.complete.
 std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool complete);
 
-// Names the first config field that differs ("lr: 0.001 here, 0.003 there"), or "" if equal.
-// Fields in `ignore` (snake_case) are skipped: the ones a resume may change.
+// Names the first config field that differs ("seed 0 vs 7"), or "" if equal. Rows for which `skip`
+// says true are not compared (e.g. those a resume may change, FieldSpec::resumable).
 std::string config_difference(const grok::Config& a, const grok::Config& b,
-                              const std::vector<std::string>& ignore = {});
+                              const std::function<bool(const grok::FieldSpec&)>& skip = nullptr);
+// The two usual `skip`s: fields a resume may change (they do not alter what has been computed so
+// far), and fields that never change what a run computes (threads).
+inline bool resumable(const grok::FieldSpec& f) { return f.resumable; }
+inline bool neutral(const grok::FieldSpec& f) { return f.result_neutral; }
 
 }  // namespace grok_cli

@@ -16,7 +16,7 @@
 #include <map>
 #include <memory>
 
-#include "cli_config.h"
+#include "field_flags.h"
 #include "commands.h"
 #include "progress.h"
 #include "run_io.h"

@@ -4,8 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cli_config.h"
-#include "grok/run_file.h"
+#include "field_flags.h"
+#include "grok/grokking/presets.h"
+#include "grok/grokking/run_file.h"
 
 namespace grok_cli {
 namespace {
@@ -72,7 +73,7 @@ std::string parse_grid(const std::string& text, GridAxis& out) {
         !parse_number(parts[2], n) || n < 1 || n != std::floor(n) || n > 10000)
       return where + ": a range is a:b:n or a:b:n:log with numbers a, b and a count n >= 1";
     if (f->kind != K::Int && f->kind != K::Real)
-      return where + ": " + axis.field + " is not numeric; list its values (" + allowed_text(*f) + ")";
+      return where + ": " + axis.field + " is not numeric; list its values (" + grok::range_text(*f) + ")";
     if (n == 1 && a != b) return where + ": n = 1 needs a = b";
     if (log && (a <= 0 || b <= 0)) return where + ": a log range needs a > 0 and b > 0";
     for (int i = 0; i < static_cast<int>(n); ++i) {
@@ -91,7 +92,7 @@ std::string parse_grid(const std::string& text, GridAxis& out) {
   for (const auto& v : raw) {
     if (v.empty()) return where + ": empty value";
     if (!grok::set_field_from_string(probe, *f, v).empty())
-      return where + ": " + axis.field + " value '" + v + "' is not " + allowed_text(*f);
+      return where + ": " + axis.field + " value '" + v + "' is not " + grok::range_text(*f);
     const std::string canonical = grok::get_field_string(probe, *f);
     for (const auto& seen : axis.values)
       if (seen == canonical) return where + ": value " + canonical + " appears twice";

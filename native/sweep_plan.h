@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "grok/config.h"
+#include "grok/grokking/config.h"
 
 namespace grok_cli {
 

@@ -1,6 +1,6 @@
 #include "sweep_summary.h"
 
-#include "grok/run_file.h"
+#include "grok/grokking/run_file.h"
 #include "run_io.h"
 
 namespace grok_cli {
@@ -29,8 +29,8 @@ std::string read_planned_run(const std::string& dir, const PlannedRun& run, bool
   if (!exists) return "";
   std::string err = read_run_file(path, data);
   if (!err.empty()) return err;
-  // --threads does not change results, so a run may have used another count.
-  const std::string diff = config_difference(data.config, run.config, {"threads", "steps", "stop_at_grok"});
+  // A resume may have changed steps or stop-at-grok, and threads change nothing.
+  const std::string diff = config_difference(data.config, run.config, resumable);
   if (!diff.empty()) return path + ": made with a different config than this sweep plans (" + diff + ")";
   return "";
 }
@@ -41,7 +41,7 @@ std::string run_state(const std::string& dir, const PlannedRun& run, RunState& o
   grok::RunData data;
   const std::string err = read_planned_run(dir, run, exists, data);
   if (!err.empty()) return err;
-  const bool same_length = config_difference(data.config, run.config, {"threads"}).empty();
+  const bool same_length = config_difference(data.config, run.config, neutral).empty();
   out = !exists ? RunState::Missing : data.complete && same_length ? RunState::Complete : RunState::Partial;
   return "";
 }
@@ -56,7 +56,7 @@ std::string build_summary(const std::string& dir, const SweepPlan& plan, nlohman
     grok::RunData data;
     const std::string err = read_planned_run(dir, run, exists, data);
     if (!err.empty()) return err;
-    if (!exists || !data.complete || !config_difference(data.config, run.config, {"threads"}).empty()) {
+    if (!exists || !data.complete || !config_difference(data.config, run.config, neutral).empty()) {
       incomplete.push_back(run.file);
       continue;
     }

@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli_config.h"
+#include "field_flags.h"
 #include "commands.h"
-#include "grok/run_file.h"
-#include "grok/trainer.h"
+#include "grok/grokking/run_file.h"
+#include "grok/grokking/trainer.h"
 #include "progress.h"
 #include "run_io.h"
 #include "signals.h"
@@ -15,9 +15,6 @@
 
 namespace grok_cli {
 namespace {
-
-// Fields a resume may change: they do not alter what has been computed so far.
-const std::vector<std::string> kResumableFields = {"steps", "stop_at_grok", "threads"};
 
 struct TrainOptions {
   ConfigFlags config;
@@ -40,10 +37,10 @@ std::string load_for_resume(const std::string& run_path, const ConfigFlags& over
   const std::string ckpt_path = checkpoint_path(run_path);
   if (!file_exists(ckpt_path))
     return "cannot resume " + run_path + ": its checkpoint " + ckpt_path + " is missing";
-  Checkpoint ckpt;
+  grok::Checkpoint ckpt;
   err = read_checkpoint(ckpt_path, ckpt);
   if (!err.empty()) return "cannot resume: " + err;
-  const std::string diff = config_difference(ckpt.config, run.config, kResumableFields);
+  const std::string diff = config_difference(ckpt.config, run.config, resumable);
   if (!diff.empty())
     return "cannot resume: " + ckpt_path + " belongs to a different run than " + run_path + " (" + diff + ")";
   // The checkpoint is written before the run file, so it is never older than a matching run file.
@@ -56,7 +53,7 @@ std::string load_for_resume(const std::string& run_path, const ConfigFlags& over
   std::unique_ptr<grok::Trainer> t;
   err = grok::Trainer::create(config, t);
   if (!err.empty()) return err;
-  err = t->load_state(ckpt.state);
+  err = grok::load_state(*t, ckpt.state);
   if (!err.empty()) return "cannot resume from " + ckpt_path + ": " + err;
   out = std::move(t);
   return "";
@@ -75,12 +72,12 @@ int train(const TrainOptions& o) {
   if (!o.resume.empty()) {
     if (!o.config.preset.empty() || !o.config.config_file.empty())
       return fail("--resume takes the config from the run file; --preset and --config cannot be used with it");
-    for (const auto& name : o.config.given_fields()) {
-      bool ok = false;
-      for (const auto& r : kResumableFields) ok = ok || r == name;
-      if (!ok)
-        return fail("--" + grok::kebab(name) + " cannot be changed on --resume (only --steps, --stop-at-grok, --threads)");
-    }
+    std::string resumable;
+    for (const auto& f : grok::field_specs())
+      if (f.resumable) resumable += (resumable.empty() ? "--" : ", --") + grok::kebab(f.name);
+    for (const auto& name : o.config.given_fields())
+      if (!grok::find_field(name)->resumable)
+        return fail("--" + grok::kebab(name) + " cannot be changed on --resume (only " + resumable + ")");
     err = load_for_resume(o.resume, o.config, trainer);
     if (!err.empty()) return fail(err);
     if (out.empty()) out = o.resume;
@@ -98,16 +95,16 @@ int train(const TrainOptions& o) {
       grok::RunData existing;
       err = read_run_file(out, existing);
       if (!err.empty()) return fail(err + " (--continue will not overwrite it)");
-      const std::string diff = config_difference(existing.config, config, kResumableFields);
+      const std::string diff = config_difference(existing.config, config, resumable);
       if (!diff.empty()) return fail(out + " holds a different run (" + diff + "); --continue will not overwrite it");
-      if (existing.complete && config_difference(existing.config, config, {"threads"}).empty()) {
+      if (existing.complete && config_difference(existing.config, config, neutral).empty()) {
         std::fprintf(stderr, "grok: %s is already complete; nothing to do\n", out.c_str());
         return kExitOk;
       }
       if (file_exists(checkpoint_path(out))) {
         ConfigFlags overrides;  // continue with this command's steps / stop-at-grok / threads
-        for (const auto& name : kResumableFields)
-          overrides.values[name] = grok::get_field_string(config, *grok::find_field(name));
+        for (const auto& f : grok::field_specs())
+          if (f.resumable) overrides.values[f.name] = grok::get_field_string(config, f);
         err = load_for_resume(out, overrides, trainer);
         if (!err.empty()) return fail(err);
       }

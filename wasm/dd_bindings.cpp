@@ -1,18 +1,18 @@
 // The double-descent part of the wasm module: a thin embind layer over core dd_sweep.h, no logic of
 // its own. JSON strings cross the boundary (one call per model size, so the cost is negligible).
-//   JSON.parse(m.ddSchema())                  -> {dd_schema, fields, presets}
 //   const s = new m.DDSession(); s.init(json)  -> "" or an error naming the field (partial config
 //                                                 over the preset of json.experiment)
 //   s.header() -> the result without points (config, model_sizes, theory, curves)
 //   s.step() -> false once done;  s.pointsSince(i) -> JSON array;  s.workFraction(); s.done()
-//   s.resultJson() -> the whole grok-dd/1 file;  m.ddCheckResult(text) -> "" or what is wrong
+//   s.resultJson() -> the whole grok-dd/1 file
 #include <emscripten/bind.h>
 
 #include <memory>
 #include <string>
 
-#include "grok/dd_result.h"
-#include "grok/dd_sweep.h"
+#include "grok/double_descent/config.h"
+#include "grok/double_descent/result_file.h"
+#include "grok/double_descent/sweep.h"
 
 namespace {
 using nlohmann::json;
@@ -53,21 +53,9 @@ class DDSession {
   std::unique_ptr<grok::DDSweep> sweep_;
 };
 
-std::string dd_schema() { return grok::dd_schema_json().dump(); }
-
-// The page checks a replayed file with the core's own reader (one definition of the format).
-std::string dd_check_result(const std::string& text) {
-  const json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return "dd file: not valid JSON";
-  grok::DDResult r;
-  return grok::dd_result_from_json(j, r);
-}
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(dd) {
-  emscripten::function("ddSchema", &dd_schema);
-  emscripten::function("ddCheckResult", &dd_check_result);
   emscripten::class_<DDSession>("DDSession")
       .constructor<>()
       .function("init", &DDSession::init)

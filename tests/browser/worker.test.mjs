@@ -19,7 +19,7 @@ test('the wasm module loads in the worker', async () => {
   assert.equal(st.step, 0);
   const workers = page.workers();
   assert.equal(workers.length, 1, 'exactly one worker');
-  assert.match(workers[0].url(), /\/js\/worker\.mjs$/);
+  assert.match(workers[0].url(), /\/js\/grok\/worker\.mjs$/);
   // The worker fetched grok.wasm; the page itself never did.
   const pageLoadedWasm = await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('grok.wasm')));
   assert.equal(pageLoadedWasm, false, 'grok.wasm must not be loaded on the main thread');

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "grok/model.h"
+#include "grok/grokking/models/model.h"
 
 namespace grok_test {
 

@@ -5,7 +5,7 @@
 //   curve:       legendre only: training points, true function, the fit for one model size
 // Okabe-Ito colours, and every series also differs by dash pattern or point shape, so colour is
 // never the only cue.
-import { OKABE_ITO } from '../palette.mjs';
+import { OKABE_ITO } from '../common/palette.mjs';
 
 const C = OKABE_ITO;
 const BAND = 'rgba(213, 94, 0, 0.15)';  // vermillion, transparent

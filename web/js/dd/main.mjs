@@ -1,8 +1,13 @@
-// The double-descent page: settings (form, toggles, URL hash), a live sweep in a Web Worker whose
-// points are drawn as they arrive, and replay of grok-dd/1 files (?run=URL or the file picker).
+// The double-descent page: settings (form, toggles, URL hash, all by the core's field table), a live
+// sweep in a Web Worker whose points are drawn as they arrive, and replay of grok-dd/1 files
+// (?run=URL or the file picker, by the same file-opening rule as the grokking page).
 // window.ddDemo exposes the state for the browser tests.
 import { createCharts, updateRisk, updateCurve } from './charts.mjs';
-import { buildForm, configFromHash, hashFor, presetOf } from './settings.mjs';
+import { WorkerClient } from '../common/worker-client.mjs';
+import { Notices } from '../common/notices.mjs';
+import { buildSettingsForm } from '../common/fields.mjs';
+import { readFile, readUrl } from '../common/files.mjs';
+import { Core } from '../common/core.mjs';
 
 const DEFAULT_EXPERIMENT = 'legendre';  // the picture a reader understands at a glance; cheap to compute
 const $ = (role) => document.querySelector(`[data-role="${role}"]`);
@@ -15,65 +20,47 @@ const state = {
   replayText: null, replayName: null,
   ms: 0, sizeIndex: null, sizeTouched: false,
 };
-let worker = null;
+let client = null;
+let core = null;
 let charts = null;
-let nextId = 1;
-const pending = new Map();
+let form = null;
 let restartTimer = 0;
 let lastNoise = null;    // noise level restored by the Label noise toggle
+const notices = new Notices($('notices'), $('announce'));
+const notice = (text, kind = 'warn') => notices.show(text, { kind });
+const announce = (text) => notices.announce(text);
+const request = (type, payload) => client.request(type, payload);
 
-// ---- worker plumbing ----
+// ---- the worker ----
 function startWorker() {
-  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
-  worker.onmessage = (e) => onWorkerMessage(e.data);
-  worker.onerror = (e) => fail(`the worker failed: ${e.message || 'unknown error'}`);
-}
-
-function request(type, payload = {}) {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    worker.postMessage({ id, type, ...payload });
-  });
-}
-
-function onWorkerMessage(msg) {
-  if (msg.type === 'reply') {
-    const resolve = pending.get(msg.id);
-    pending.delete(msg.id);
-    if (resolve) resolve(msg);
-  } else if (msg.type === 'ready') {
-    onReady(msg.schema);
-  } else if (msg.type === 'load-error') {
-    fail(`the WebAssembly module did not load: ${msg.error}`);
-  } else if (msg.type === 'fatal') {
-    notice(`The computation stopped: ${msg.error}. Press Run to start again.`, 'error');
+  client = new WorkerClient(new URL('./worker.mjs', import.meta.url));
+  client.addEventListener('progress', (e) => onProgress(e.detail));
+  client.addEventListener('fatal', (e) => {
+    notice(`The computation stopped: ${e.detail.error}. Press Run to start again.`, 'error');
     state.running = false;
-    worker.terminate();
-    startWorker();
     render();
-  } else if (msg.type === 'progress') {
-    onProgress(msg);
-  }
+  });
+  client.ready.then((ready) => {
+    core ??= new Core(client, ready);
+    if (!state.ready) onReady(core.schema('dd'));
+  }, (e) => fail(`the WebAssembly module did not load: ${e.message}`));
 }
 
-// ---- notices, status ----
-function notice(text, kind = 'warn') {
-  const box = document.createElement('div');
-  box.className = `notice ${kind === 'warn' ? '' : kind}`.trim();
-  box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  box.textContent = text;
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.className = 'close';
-  close.textContent = '×';
-  close.setAttribute('aria-label', 'Dismiss this notice');
-  close.addEventListener('click', () => box.remove());
-  box.prepend(close);
-  $('notices').append(box);
+function presetOf(experiment) {
+  const p = state.schema.presets.find((x) => x.name === experiment);
+  return p ? { ...p.config } : null;
 }
 
-function announce(text) { $('announce').textContent = text; }
+// The address: the experiment and every field that differs from its preset. Anything wrong in it
+// and the whole address is dropped for the experiment's own preset (a half-applied address would be
+// a sweep nobody asked for).
+async function configFromHash(hash) {
+  const r = await core.settingsFromParams('dd', new URLSearchParams(hash.replace(/^#/, '')), DEFAULT_EXPERIMENT);
+  const errors = r.notices.map((n) => n.error);
+  return errors.length ? { config: presetOf(r.preset), errors } : { config: r.config, errors };
+}
+
+const hashFor = async (config) => `#${await core.paramsFromSettings('dd', config.experiment, config)}`;
 
 function fail(text) {
   state.error = text;
@@ -81,6 +68,7 @@ function fail(text) {
   render();
 }
 
+// ---- status ----
 const fmt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(4)).toString());
 
 function statusText() {
@@ -171,7 +159,7 @@ async function runLive() {
   if (reply.error) {
     // The core checks combinations the form cannot (p_min <= p_max, memory bounds): back to the preset.
     notice(`These settings cannot run (${reply.error}); reset to the ${state.config.experiment} defaults.`);
-    setConfig(presetOf(state.schema, state.config.experiment));
+    setConfig(presetOf(state.config.experiment));
     return runLive();
   }
   state.runId = reply.runId;
@@ -212,20 +200,32 @@ function scheduleRestart() {
 }
 
 // ---- settings ----
+// The address follows the config (written when the core has printed it; only the latest request
+// writes). Returns a promise that settles once it is written.
+let hashTicket = 0;
+let lastHash = null;
 function setConfig(config) {
   state.config = config;
-  history.replaceState(null, '', `${location.pathname}${location.search}${hashFor(config, state.schema)}`);
+  const ticket = ++hashTicket;
+  const written = hashFor(config).then((hash) => {
+    if (ticket !== hashTicket) return;
+    history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+    lastHash = location.hash;
+  }, () => {});
   $('experiment').value = config.experiment;
   const preset = state.schema.presets.find((p) => p.name === config.experiment);
   $('experiment-desc').textContent = preset ? preset.description : '';
-  buildForm($('settings'), state.schema, config, (name, value) => {
-    setConfig({ ...state.config, [name]: value });
-    scheduleRestart();
-  }, (error) => notice(`Not applied: ${error}`));
+  form ??= buildSettingsForm($('settings'), state.schema, {
+    core, table: 'dd', layout: 'inline', idPrefix: 'dd-field-', exclude: ['experiment'],
+    onChange: (name, value) => { setConfig({ ...state.config, [name]: value }); scheduleRestart(); },
+    onInvalid: (error) => notice(`Not applied: ${error}`),
+  });
+  form.set(config);
   render();
+  return written;
 }
 
-function onReady(schema) {
+async function onReady(schema) {
   state.schema = schema;
   const select = $('experiment');
   for (const p of schema.presets) {
@@ -234,9 +234,9 @@ function onReady(schema) {
     o.textContent = { linear: 'Linear regression (exact theory)', 'relu-features': 'Random ReLU features', legendre: 'Legendre curve fit' }[p.name] || p.name;
     select.append(o);
   }
-  const { config, errors } = configFromHash(location.hash, schema, DEFAULT_EXPERIMENT);
+  const { config, errors } = await configFromHash(location.hash);
   if (errors.length) notice(`The page address held settings that are not valid (${errors.join('; ')}); they were reset to the ${config.experiment} defaults.`);
-  setConfig(config);
+  await setConfig(config);
   state.ready = true;
   window.ddDemo.readyAt = performance.now();
   const runUrl = new URLSearchParams(location.search).get('run');
@@ -267,10 +267,9 @@ async function replayText(text, name) {
 
 async function replayUrl(url) {
   try {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const { text } = await readUrl(url);  // same origin only, size-limited (common/files.mjs)
     // A file that is not a valid sweep: the notice says why, and the page shows a live sweep instead.
-    if (!(await replayText(await res.text(), url))) runLive();
+    if (!(await replayText(text, url))) runLive();
   } catch (e) {
     notice(`Cannot load ${url}: ${e.message}. Showing a live sweep instead.`, 'error');
     runLive();
@@ -294,14 +293,14 @@ function wire() {
   $('run').addEventListener('click', () => runLive());
   $('stop').addEventListener('click', () => stop());
   $('experiment').addEventListener('change', (e) => {
-    setConfig(presetOf(state.schema, e.target.value));
+    setConfig(presetOf(e.target.value));
     lastNoise = null;
     runLive();
   });
   $('toggle-noise').addEventListener('click', () => {
     const c = state.config;
     if (c.noise > 0) { lastNoise = c.noise; setConfig({ ...c, noise: 0 }); } else {
-      const preset = presetOf(state.schema, c.experiment).noise;
+      const preset = presetOf(c.experiment).noise;
       setConfig({ ...c, noise: lastNoise || preset || 0.2 });
     }
     runLive();
@@ -326,21 +325,19 @@ function wire() {
       notice(`Copy this link: ${location.href}`, 'info');
     }
   });
-  const readFile = (file) => file.text().then((t) => replayText(t, file.name));
-  $('file').addEventListener('change', (e) => { if (e.target.files[0]) readFile(e.target.files[0]); });
+  const openFile = (file) => readFile(file).then((t) => replayText(t, file.name), (e) => notice(e.message, 'error'));
+  $('file').addEventListener('change', (e) => { if (e.target.files[0]) openFile(e.target.files[0]); });
   const zone = $('dropzone');
   zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
   zone.addEventListener('dragleave', () => zone.classList.remove('over'));
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    if (e.dataTransfer.files[0]) readFile(e.dataTransfer.files[0]);
+    if (e.dataTransfer.files[0]) openFile(e.dataTransfer.files[0]);
   });
-  window.addEventListener('hashchange', () => {
-    if (!state.ready) return;
-    const current = hashFor(state.config, state.schema);
-    if (location.hash === current) return;  // our own replaceState
-    const { config, errors } = configFromHash(location.hash, state.schema, DEFAULT_EXPERIMENT);
+  window.addEventListener('hashchange', async () => {
+    if (!state.ready || location.hash === lastHash) return;  // our own replaceState
+    const { config, errors } = await configFromHash(location.hash);
     if (errors.length) notice(`The page address held settings that are not valid (${errors.join('; ')}); they were reset to the ${config.experiment} defaults.`);
     setConfig(config);
     runLive();

@@ -1,0 +1,86 @@
+// Config: every setting of a grokking run, in one struct, plus its field table (common/field_table.h:
+// name, default, range, help, form group, when it applies, whether it may change mid-run). The CLI
+// flags, the page's form and URL checks, live edits, the run file's config and the tests all read
+// that one table; nothing else restates a default, a range or a group. Presets: presets.h.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "grok/common/field_table.h"
+#include "grok/data/token_pairs.h"
+
+namespace grok {
+
+struct Config {
+  // --- task ---
+  std::string op = "add";           // binary operation (data/token_pairs.h ops())
+  int p = 97;                       // prime modulus (ignored by s5, which has 120 elements)
+  double train_fraction = 0.3;      // share of all pairs used for training, the rest is the test set
+  std::string pairs = "all";        // all: every (a, b); unordered: a <= b only (commutative ops, as PAIR)
+  // --- model ---
+  std::string model = "transformer";// mlp | transformer
+  int layers = 1;                   // transformer blocks (1 or 2)
+  int d_model = 128;                // residual width (transformer) / embedding width (mlp)
+  int heads = 4;                    // attention heads; d_model must be a multiple
+  int d_mlp = 512;                  // transformer MLP width
+  int hidden = 24;                  // MLP hidden units
+  std::string mlp_input = "embed";  // embed: per-operand embeddings then W_in; tied: relu(W[a] + W[b]);
+                                    // factored: PAIR's notebook model (see mlp.h)
+  std::string activation = "relu";  // relu | quad (x^2, Gromov 2023)
+  std::string layer_norm = "none";  // none (Nanda 2023) | post (Power 2022)
+  // --- loss and optimizer ---
+  std::string loss = "softmax";     // softmax | stablemax (Prieto et al. 2025)
+  double lr = 1e-3;                 // AdamW learning rate
+  double weight_decay = 1.0;        // decoupled: p -= lr * wd * p, on all parameters
+  double beta1 = 0.9;
+  double beta2 = 0.98;
+  double eps = 1e-8;
+  int warmup = 10;                  // linear warmup steps: lr * min(step / warmup, 1)
+  int batch_size = 0;               // 0 = full batch
+  bool perp_grad = false;           // project gradients perpendicular to the weights (Prieto et al.)
+  double grokfast_alpha = 0.98;     // Grokfast-EMA decay (used when grokfast_lambda > 0)
+  double grokfast_lambda = 0.0;     // Grokfast-EMA amplification; 0 = off
+  // --- run ---
+  int steps = 20000;                // optimizer steps
+  uint64_t seed = 0;                // data split and initial weights; same seed, same run, native or wasm
+  int eval_every = 100;             // metrics every N steps, plus log-spaced steps early on
+  bool stop_at_grok = false;        // end the run once test accuracy >= 99%
+  int threads = 1;                  // native only: Eigen threads (wasm is single-threaded)
+};
+
+const std::vector<FieldSpec>& field_specs();
+const FieldSpec* find_field(const std::string& name);
+
+// Generic access by field name (values as text) so front ends need no per-field code.
+std::string get_field_string(const Config& c, const FieldSpec& f);   // "0.3", "add", "true"
+// Sets a field from text; returns "" or a message naming the field and its allowed range/choices.
+std::string set_field_from_string(Config& c, const FieldSpec& f, const std::string& text);
+// Whether a field means anything for this config (the row's conditions: `layers` only for a transformer).
+bool field_applies(const FieldSpec& f, const Config& c);
+
+// Checks ranges and combinations (p prime, d_model % heads, ...). "" if valid, else one clear line.
+std::string validate(const Config& c);
+
+// Text settings over `c` (field_table.h apply_text_settings), and the fields of `c` whose text
+// differs from `base` (the shortest description of c on top of a preset).
+std::vector<SettingNotice> apply_text_settings(Config& c, const Config& base, const TextPairs& pairs,
+                                               const std::vector<std::string>& skip = {});
+TextPairs text_settings_diff(const Config& c, const Config& base);
+
+nlohmann::json config_to_json(const Config& c);
+// Reads fields present in j over `c` (so a partial config overrides defaults). Unknown keys, wrong
+// types and out-of-range values are errors naming the key. Returns "" on success.
+std::string config_from_json(const nlohmann::json& j, Config& c);
+
+// The token-pair dataset the config describes (data/token_pairs.h) and its size.
+PairSpec pair_spec(const Config& c);
+int n_elements(const Config& c);
+long pair_count(const Config& c);
+// Validates the config, then builds its dataset. "" or a message naming the field.
+std::string make_dataset(const Config& config, Dataset& out);
+
+bool is_prime(int n);
+
+}  // namespace grok

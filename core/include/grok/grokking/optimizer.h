@@ -1,0 +1,24 @@
+// AdamW over the flat parameter buffer, with the gradient filters that speed up or enable grokking:
+//   perpendicular gradients (Prieto et al. 2025): g <- (g - (w.g / w.w) w) rescaled to |g|, per tensor
+//   Grokfast-EMA (Lee et al. 2024): mu <- alpha mu + (1 - alpha) g (mu_0 = g_0); g <- g + lambda mu
+//   AdamW (torch semantics): w <- w (1 - lr wd); m, v moments; w <- w - lr m_hat / (sqrt(v_hat) + eps)
+// with linear warmup lr_t = lr * min(t / warmup, 1) for the 0-based step t (Nanda's LambdaLR).
+#pragma once
+#include <vector>
+
+#include "grok/grokking/config.h"
+#include "grok/common/params.h"
+
+namespace grok {
+
+class AdamW {
+ public:
+  explicit AdamW(size_t n) : m(n, 0.0f), v(n, 0.0f), ema(n, 0.0f) {}
+  // Applies one update to params.value from params.grad (which it may modify in place).
+  void step(Params& params, const Config& config);
+
+  long t = 0;                    // steps taken
+  std::vector<float> m, v, ema;  // Adam moments and the Grokfast EMA
+};
+
+}  // namespace grok

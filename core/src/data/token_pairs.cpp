@@ -1,0 +1,135 @@
+#include "grok/data/token_pairs.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "grok/common/rng.h"
+
+namespace grok {
+namespace {
+
+long mod(long x, long p) { long r = x % p; return r < 0 ? r + p : r; }
+
+long mod_pow(long base, long e, long p) {
+  long r = 1;
+  base = mod(base, p);
+  while (e > 0) {
+    if (e & 1) r = r * base % p;
+    base = base * base % p;
+    e >>= 1;
+  }
+  return r;
+}
+
+const std::vector<std::array<int, 5>>& s5_elements() {
+  static const std::vector<std::array<int, 5>> perms = [] {
+    std::vector<std::array<int, 5>> v;
+    std::array<int, 5> p = {0, 1, 2, 3, 4};
+    do v.push_back(p); while (std::next_permutation(p.begin(), p.end()));
+    return v;
+  }();
+  return perms;
+}
+
+}  // namespace
+
+int apply_op(const std::string& op, int a, int b, int p) {
+  const long A = a, B = b;
+  if (op == "add") return static_cast<int>(mod(A + B, p));
+  if (op == "sub") return static_cast<int>(mod(A - B, p));
+  if (op == "mul") return static_cast<int>(mod(A * B, p));
+  if (op == "div") return static_cast<int>(mod(A * mod_pow(B, p - 2, p), p));  // Fermat inverse
+  if (op == "sq-sum") return static_cast<int>(mod(A * A + B * B, p));
+  if (op == "quad") return static_cast<int>(mod(A * A + A * B + B * B, p));
+  if (op == "cubic") return static_cast<int>(mod(mod(A * A, p) * A + A * B, p));
+  if (op == "s5") {  // composition (a o b)(i) = a(b(i))
+    const auto& perms = s5_elements();
+    std::array<int, 5> c{};
+    for (int i = 0; i < 5; ++i) c[i] = perms[a][perms[b][i]];
+    return static_cast<int>(std::lower_bound(perms.begin(), perms.end(), c) - perms.begin());
+  }
+  return -1;
+}
+
+const std::vector<OpInfo>& ops() {
+  // Power et al. 2022 (openai/grok) list these, plus x^2+xy+y^2+x and x^3+xy^2+y (not offered yet).
+  static const std::vector<OpInfo> list = {
+      {"add", "{a} + {b}", true, false, 0},
+      {"sub", "{a} − {b}", false, false, 0},
+      {"mul", "{a} × {b}", true, false, 0},
+      {"div", "{a} ÷ {b}", false, true, 0},
+      {"sq-sum", "{a}² + {b}²", true, false, 0},
+      {"quad", "{a}² + {a}·{b} + {b}²", true, false, 0},
+      {"cubic", "{a}³ + {a}·{b}", false, false, 0},
+      {"s5", "{a} ∘ {b}", false, false, 120},
+  };
+  return list;
+}
+
+const OpInfo* find_op(const std::string& name) {
+  for (const auto& o : ops())
+    if (name == o.name) return &o;
+  return nullptr;
+}
+
+std::vector<std::string> op_names() {
+  std::vector<std::string> names;
+  for (const auto& o : ops()) names.push_back(o.name);
+  return names;
+}
+
+int n_elements(const PairSpec& s) {
+  const OpInfo* op = find_op(s.op);
+  return op && op->elements > 0 ? op->elements : s.p;
+}
+
+int first_b(const PairSpec& s, int a) {
+  const OpInfo* op = find_op(s.op);
+  return s.unordered ? a : op && op->nonzero_b ? 1 : 0;
+}
+
+long pair_count(const PairSpec& s) {
+  const int n = n_elements(s);
+  long count = 0;
+  for (int a = 0; a < n; ++a) count += n - first_b(s, a);
+  return count;
+}
+
+long train_count(const PairSpec& s) { return static_cast<long>(std::floor(s.train_fraction * pair_count(s))); }
+
+void make_token_pairs(const PairSpec& spec, Dataset& out) {
+  const int n = n_elements(spec);
+  out.n_elements = n;
+  out.vocab = n + 1;
+  struct Pair { int a, b; };
+  std::vector<Pair> pairs;
+  pairs.reserve(static_cast<size_t>(pair_count(spec)));
+  for (int a = 0; a < n; ++a)
+    for (int b = first_b(spec, a); b < n; ++b) pairs.push_back({a, b});
+  Rng rng(spec.seed);  // the split's own stream; weights use another (see model init)
+  rng.shuffle(pairs);
+  const size_t n_train = static_cast<size_t>(train_count(spec));
+  out.train = Examples{};
+  out.test = Examples{};
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    Examples& dst = i < n_train ? out.train : out.test;
+    dst.a.push_back(pairs[i].a);
+    dst.b.push_back(pairs[i].b);
+    dst.y.push_back(apply_op(spec.op, pairs[i].a, pairs[i].b, spec.p));
+  }
+}
+
+bool in_train_set(const Dataset& d, int a, int b) {
+  for (int i = 0; i < d.train.size(); ++i)
+    if (d.train.a[i] == a && d.train.b[i] == b) return true;
+  return false;
+}
+
+uint64_t split_hash(const Dataset& d) {
+  uint64_t h = fnv1a(d.train.a.data(), d.train.a.size() * sizeof(int));
+  h = fnv1a(d.train.b.data(), d.train.b.size() * sizeof(int), h);
+  return fnv1a(d.train.y.data(), d.train.y.size() * sizeof(int), h);
+}
+
+}  // namespace grok

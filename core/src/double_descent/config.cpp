@@ -1,0 +1,216 @@
+// The double-descent field table and presets: the single source of every DD default and range.
+#include "grok/double_descent/config.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace grok {
+namespace {
+
+// Member access per field name (field_table.h); kept next to the table so adding a field touches one file.
+struct Visit {
+  template <class F>
+  bool operator()(DDConfig& c, const std::string& name, F&& f) const {
+#define GROK_DD_FIELD(member) \
+  if (name == #member) { f(c.member); return true; }
+    GROK_DD_FIELD(experiment) GROK_DD_FIELD(n_train) GROK_DD_FIELD(n_test) GROK_DD_FIELD(total_features)
+    GROK_DD_FIELD(input_dim) GROK_DD_FIELD(p_min) GROK_DD_FIELD(p_max) GROK_DD_FIELD(points)
+    GROK_DD_FIELD(trials) GROK_DD_FIELD(noise) GROK_DD_FIELD(ridge) GROK_DD_FIELD(tune_ridge)
+    GROK_DD_FIELD(beta_decay) GROK_DD_FIELD(degree_damping) GROK_DD_FIELD(seed)
+#undef GROK_DD_FIELD
+    return false;
+  }
+};
+
+// Feature matrices are held as doubles: n_test x p_max (test features) and n_train x p_max must stay
+// well inside a browser tab's memory (wasm32 tops out at 2-4 GiB, and the page shares it).
+constexpr double kMaxMatrixEntries = 2e7;  // 160 MB of doubles
+
+}  // namespace
+
+
+const std::vector<FieldSpec>& dd_field_specs() {
+  using F = FieldSpec;
+  const char* g = "Sweep";
+  static const std::vector<FieldSpec> specs = {
+      F::choice("experiment", {"linear", "relu-features", "legendre"},
+                "linear: Gaussian linear regression on the first p of D features; relu-features: random ReLU "
+                "features on Gaussian inputs; legendre: 1-D curve fit with damped Legendre features")
+          .in(g).labelled("Experiment"),
+      F::integer("n_train", 4, 5000, "training samples n (the peak is at model size p = n)")
+          .in(g).labelled("Training samples n"),
+      F::integer("n_test", 10, 100000,
+                 "test inputs for test MSE and effective parameters (linear computes both exactly and ignores it)")
+          .in(g).labelled("Test inputs").unless("experiment", {"linear"}),
+      F::integer("total_features", 1, 100000,
+                 "linear: features D of the true model; the learner sees the first p, the rest act as noise")
+          .in(g).labelled("True features D").only_if("experiment", {"linear"}),
+      F::integer("input_dim", 1, 1000, "relu-features: dimension d of the Gaussian inputs")
+          .in(g).labelled("Input dimension d").only_if("experiment", {"relu-features"}),
+      F::integer("p_min", 1, 100000, "smallest model size p (number of features)").in(g).labelled("Smallest model p"),
+      F::integer("p_max", 1, 100000, "largest model size p").in(g).labelled("Largest model p"),
+      F::integer("points", 2, 500,
+                 "log-spaced model sizes in [p_min, p_max]; n/2, n-1, n, n+1, 2n, 4n, 10n are added when in range")
+          .in(g).labelled("Model sizes (log-spaced)"),
+      F::integer("trials", 1, 1000000, "independent data sets per model size").in(g).labelled("Trials per size"),
+      F::real("noise", 0, 100, "label noise standard deviation sigma").in(g).labelled("Label noise σ"),
+      F::real("ridge", 0, 1e9, "ridge lambda in ||y - Xw||^2 + lambda ||w||^2; 0 = ridgeless minimum-norm fit")
+          .in(g).labelled("Ridge λ (0 = none)"),
+      F::flag("tune_ridge",
+              "choose lambda per model size (linear: optimal lambda from theory; others: best on a validation set)")
+          .in(g).labelled("Optimal ridge"),
+      F::real("beta_decay", 0, 4,
+              "linear: true coefficients beta_j ~ j^-decay, ||beta|| = 1 (0 = all features equally strong)")
+          .in(g).labelled("Coefficient decay").only_if("experiment", {"linear"}),
+      F::real("degree_damping", 0, 8,
+              "legendre: feature of degree k scaled by 1/(k+1)^q with q = this (higher = smoother wide fits)")
+          .in(g).labelled("Degree damping q").only_if("experiment", {"legendre"}),
+      F::integer("seed", 0, 4294967295.0, "seed of all sampled data").in(g).labelled("Seed"),
+  };
+  return specs;
+}
+
+const FieldSpec* find_dd_field(const std::string& name) { return find_field_in(dd_field_specs(), name); }
+
+bool dd_field_applies(const FieldSpec& f, const DDConfig& c) {
+  return conditions_hold(f, [&](const std::string& name) { return get_dd_field_string(c, *find_dd_field(name)); });
+}
+
+std::string get_dd_field_string(const DDConfig& c, const FieldSpec& f) { return field_to_string(c, f, Visit{}); }
+
+std::string set_dd_field_from_string(DDConfig& c, const FieldSpec& f, const std::string& text) {
+  return field_from_string(c, f, text, Visit{});
+}
+
+nlohmann::json dd_config_to_json(const DDConfig& c) { return fields_to_json(c, dd_field_specs(), Visit{}); }
+
+std::string dd_config_from_json(const nlohmann::json& j, DDConfig& c) {
+  return fields_from_json(j, c, dd_field_specs(), Visit{});
+}
+
+std::string dd_resolve_config(const nlohmann::json& j, DDConfig& out) {
+  if (!j.is_object()) return "config: expected a JSON object";
+  std::string experiment = "linear";
+  if (j.contains("experiment")) {
+    if (!j["experiment"].is_string()) return "experiment: expected a string";
+    experiment = j["experiment"].get<std::string>();
+  }
+  const DDPreset* preset = find_dd_preset(experiment);
+  if (!preset) {
+    DDConfig scratch;  // the setter's message lists the choices
+    return set_dd_field_from_string(scratch, *find_dd_field("experiment"), experiment);
+  }
+  DDConfig c = preset->config;
+  std::string err = dd_config_from_json(j, c);
+  if (err.empty()) err = validate_dd(c);
+  if (!err.empty()) return err;
+  out = c;
+  return "";
+}
+
+std::string validate_dd(const DDConfig& c) {
+  const std::string err = check_ranges(c, dd_field_specs(), Visit{});
+  if (!err.empty()) return err;
+  if (c.p_min > c.p_max)
+    return "p_min: " + std::to_string(c.p_min) + " is larger than p_max (" + std::to_string(c.p_max) + ")";
+  if (c.experiment == "linear" && c.p_max > c.total_features)
+    return "p_max: " + std::to_string(c.p_max) + " exceeds total_features (" + std::to_string(c.total_features) +
+           "): the linear learner uses the first p of the D true features";
+  if (double(c.n_train) * c.p_max > kMaxMatrixEntries)
+    return "p_max: n_train x p_max = " + format_number(double(c.n_train) * c.p_max) +
+           " feature entries exceeds the limit of 2e7; lower p_max or n_train";
+  if (c.experiment != "linear" && double(c.n_test) * c.p_max > kMaxMatrixEntries)
+    return "n_test: n_test x p_max = " + format_number(double(c.n_test) * c.p_max) +
+           " feature entries exceeds the limit of 2e7; lower n_test or p_max";
+  if (c.experiment == "linear" && double(c.n_train) * c.total_features > kMaxMatrixEntries)
+    return "total_features: n_train x total_features exceeds the limit of 2e7";
+  return "";
+}
+
+namespace {
+DDConfig linear_preset() {
+  // Hastie et al. 2019 / Belkin, Hsu & Xu 2019: n = 40 Gaussian samples, D = 400 features, the learner
+  // sees the first p. Many trials: the Monte Carlo means are compared with the exact risk.
+  DDConfig c;
+  c.experiment = "linear"; c.n_train = 40; c.n_test = 400; c.total_features = 400;
+  c.p_min = 1; c.p_max = 400; c.points = 40; c.trials = 200; c.noise = 0.5; c.beta_decay = 0.0;
+  return c;
+}
+DDConfig relu_preset() {
+  // Belkin et al. 2019, random ReLU features: n = 100 samples in d = 10 dimensions, up to 10 n features
+  // (sized for the page: seconds in wasm; docs/double-descent.md has a larger native sweep).
+  DDConfig c;
+  c.experiment = "relu-features"; c.n_train = 100; c.n_test = 200; c.input_dim = 10;
+  c.p_min = 2; c.p_max = 1000; c.points = 30; c.trials = 10; c.noise = 0.2;
+  return c;
+}
+DDConfig legendre_preset() {
+  // The picture at a glance: 20 noisy points on [-1, 1], polynomials of growing degree.
+  DDConfig c;
+  c.experiment = "legendre"; c.n_train = 20; c.n_test = 200;
+  c.p_min = 1; c.p_max = 1000; c.points = 40; c.trials = 40; c.noise = 0.2; c.degree_damping = 1.0;
+  return c;
+}
+}  // namespace
+
+const std::vector<DDPreset>& dd_presets() {
+  static const std::vector<DDPreset> list = {
+      {"linear", "Gaussian linear regression, n = 40, learner uses the first p of D = 400 features; exact theory",
+       linear_preset()},
+      {"relu-features", "Random ReLU features on 10-d Gaussian inputs, n = 100, nonlinear target", relu_preset()},
+      {"legendre", "1-D curve fit: 20 noisy points, Legendre features damped by 1/(k+1)", legendre_preset()},
+  };
+  return list;
+}
+
+const DDPreset* find_dd_preset(const std::string& experiment) {
+  for (const auto& p : dd_presets())
+    if (p.name == experiment) return &p;
+  return nullptr;
+}
+
+DDPresetSettings dd_settings_from_params(const TextPairs& params, const std::string& default_experiment) {
+  DDPresetSettings out;
+  std::string experiment = default_experiment;
+  for (const auto& [key, text] : params)
+    if (key == "experiment") experiment = text;
+  const DDPreset* preset = find_dd_preset(experiment);
+  if (!preset) {
+    DDConfig scratch;  // the setter's message lists the choices
+    const std::string err = set_dd_field_from_string(scratch, *find_dd_field("experiment"), experiment);
+    out.notices.push_back({"experiment", err, err + "; using " + default_experiment});
+    preset = find_dd_preset(default_experiment);
+    if (!preset) preset = &dd_presets().front();
+  }
+  out.config = preset->config;
+  for (auto& n : apply_text_settings(out.config, preset->config, dd_field_specs(), params, {"experiment"}, Visit{}))
+    out.notices.push_back(std::move(n));
+  return out;
+}
+
+TextPairs dd_params_from_settings(const DDConfig& c) {
+  const DDPreset* p = find_dd_preset(c.experiment);
+  TextPairs out = {{"experiment", c.experiment}};
+  for (auto& pair : text_settings_diff(c, p ? p->config : DDConfig{}, dd_field_specs(), Visit{}))
+    if (pair.first != "experiment") out.push_back(std::move(pair));
+  return out;
+}
+
+std::vector<int> dd_model_sizes(const DDConfig& c) {
+  std::vector<int> sizes;
+  const double lo = std::log(double(c.p_min)), hi = std::log(double(c.p_max));
+  for (int i = 0; i < c.points; ++i) {
+    const double t = c.points == 1 ? 0.0 : double(i) / (c.points - 1);
+    sizes.push_back(int(std::lround(std::exp(lo + t * (hi - lo)))));
+  }
+  const int n = c.n_train;
+  for (int extra : {n / 2, n - 1, n, n + 1, 2 * n, 4 * n, 10 * n})
+    if (extra >= c.p_min && extra <= c.p_max) sizes.push_back(extra);
+  sizes.push_back(c.p_min);
+  sizes.push_back(c.p_max);
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+}  // namespace grok

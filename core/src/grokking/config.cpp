@@ -1,0 +1,171 @@
+// The grokking field table: the single source of every default, range, group and live-edit rule.
+#include "grok/grokking/config.h"
+
+#include <cmath>
+
+namespace grok {
+namespace {
+
+// Member access per field name (field_table.h); kept next to the table so adding a field touches one file.
+struct Visit {
+  template <class F>
+  bool operator()(Config& c, const std::string& name, F&& f) const {
+#define GROK_FIELD(member) \
+  if (name == #member) { f(c.member); return true; }
+    GROK_FIELD(op) GROK_FIELD(p) GROK_FIELD(train_fraction) GROK_FIELD(pairs) GROK_FIELD(model) GROK_FIELD(layers)
+    GROK_FIELD(d_model) GROK_FIELD(heads) GROK_FIELD(d_mlp) GROK_FIELD(hidden) GROK_FIELD(mlp_input) GROK_FIELD(activation)
+    GROK_FIELD(layer_norm) GROK_FIELD(loss) GROK_FIELD(lr) GROK_FIELD(weight_decay) GROK_FIELD(beta1)
+    GROK_FIELD(beta2) GROK_FIELD(eps) GROK_FIELD(warmup) GROK_FIELD(batch_size) GROK_FIELD(perp_grad)
+    GROK_FIELD(grokfast_alpha) GROK_FIELD(grokfast_lambda) GROK_FIELD(steps) GROK_FIELD(seed)
+    GROK_FIELD(eval_every) GROK_FIELD(stop_at_grok) GROK_FIELD(threads)
+#undef GROK_FIELD
+    return false;
+  }
+};
+
+// "operation: add a + b, sub a − b, ..., s5 a ∘ b (composition in S5; the others mod p)", from ops().
+const char* op_help() {
+  static const std::string text = [] {
+    std::string s = "operation:";
+    for (const auto& o : ops()) {
+      std::string e = o.expression;
+      for (const char* slot : {"{a}", "{b}"})
+        for (size_t at; (at = e.find(slot)) != std::string::npos;) e.replace(at, 3, slot[1] == 'a' ? "a" : "b");
+      s += std::string(" ") + o.name + " " + e + (o.nonzero_b ? " (b != 0)" : "") + ",";
+    }
+    s.back() = ';';
+    return s + " composition in S5 for s5, the others mod p";
+  }();
+  return text.c_str();
+}
+
+std::vector<std::string> commutative_ops() {
+  std::vector<std::string> names;
+  for (const auto& o : ops())
+    if (o.commutative) names.push_back(o.name);
+  return names;
+}
+
+std::vector<std::string> ops_with_modulus() {
+  std::vector<std::string> names;
+  for (const auto& o : ops())
+    if (o.elements == 0) names.push_back(o.name);
+  return names;
+}
+
+}  // namespace
+
+const std::vector<FieldSpec>& field_specs() {
+  using F = FieldSpec;
+  static const std::vector<FieldSpec> specs = {
+      F::choice("op", op_names(), op_help()).in("Task"),
+      F::integer("p", 3, 509, "prime modulus").in("Task").only_if("op", ops_with_modulus()),
+      F::real("train_fraction", 0, 1, "fraction of all pairs used for training").exclusive(true, true).in("Task"),
+      F::choice("pairs", {"all", "unordered"},
+                "which pairs make the dataset: every (a, b), or a <= b only (commutative ops; PAIR's setup)")
+          .in("Task"),
+      F::choice("model", {"mlp", "transformer"}, "architecture").in("Model"),
+      F::integer("layers", 1, 2, "transformer blocks").in("Model").only_if("model", {"transformer"}),
+      F::integer("d_model", 4, 1024, "residual width (transformer) or embedding width (mlp)").in("Model"),
+      F::integer("heads", 1, 16, "attention heads (d_model must be a multiple)").in("Model")
+          .only_if("model", {"transformer"}),
+      F::integer("d_mlp", 4, 8192, "transformer MLP width").in("Model").only_if("model", {"transformer"}),
+      F::integer("hidden", 1, 16384, "MLP model: hidden units").in("Model").only_if("model", {"mlp"}),
+      F::choice("mlp_input", {"embed", "tied", "factored"},
+                "MLP input: per-operand embeddings (embed), one input matrix shared by a and b (tied), or PAIR's "
+                "factored model: one d_model-wide embedding shared by a, b and the output, no biases (factored)")
+          .in("Model").only_if("model", {"mlp"}),
+      F::choice("activation", {"relu", "quad"}, "hidden activation: relu or x^2").in("Model"),
+      F::choice("layer_norm", {"none", "post"}, "transformer LayerNorm: none (Nanda) or post-LN (Power)")
+          .in("Model").only_if("model", {"transformer"}),
+      F::choice("loss", {"softmax", "stablemax"}, "output normalization of the cross-entropy").in("Optimizer"),
+      F::real("lr", 0, 1, "AdamW learning rate").exclusive(true, false).in("Optimizer").changes_live(),
+      F::real("weight_decay", 0, 100, "decoupled weight decay (p -= lr*wd*p)").in("Optimizer").changes_live(),
+      F::real("beta1", 0, 1, "Adam beta1").exclusive(false, true).in("Optimizer").changes_live(),
+      F::real("beta2", 0, 1, "Adam beta2").exclusive(false, true).in("Optimizer").changes_live(),
+      F::real("eps", 0, 1, "Adam epsilon").exclusive(true, false).in("Optimizer").changes_live(),
+      F::integer("warmup", 0, 1000000, "linear learning-rate warmup steps").in("Optimizer"),
+      F::integer("batch_size", 0, 1000000, "examples per step; 0 = full batch").in("Optimizer"),
+      F::flag("perp_grad", "use gradients perpendicular to the weights").in("Optimizer").changes_live(),
+      F::real("grokfast_alpha", 0, 1, "Grokfast-EMA decay").exclusive(false, true).in("Optimizer").changes_live(),
+      F::real("grokfast_lambda", 0, 100, "Grokfast-EMA amplification; 0 = off").in("Optimizer").changes_live(),
+      F::integer("steps", 1, 100000000, "optimizer steps").in("Run").changes_on_resume(),
+      F::integer("seed", 0, 4294967295.0, "seed for the data split and initial weights").in("Run"),
+      F::integer("eval_every", 1, 1000000, "metrics interval in steps (plus log-spaced early steps)").in("Run")
+          .changes_live(),
+      F::flag("stop_at_grok", "stop once test accuracy reaches 99%").in("Run").changes_on_resume(),
+      F::integer("threads", 1, 256, "CPU threads for the native build").in("Run").changes_on_resume().native().neutral(),
+  };
+  return specs;
+}
+
+const FieldSpec* find_field(const std::string& name) { return find_field_in(field_specs(), name); }
+
+std::string get_field_string(const Config& c, const FieldSpec& f) { return field_to_string(c, f, Visit{}); }
+
+std::string set_field_from_string(Config& c, const FieldSpec& f, const std::string& text) {
+  return field_from_string(c, f, text, Visit{});
+}
+
+bool field_applies(const FieldSpec& f, const Config& c) {
+  return conditions_hold(f, [&](const std::string& name) { return get_field_string(c, *find_field(name)); });
+}
+
+std::vector<SettingNotice> apply_text_settings(Config& c, const Config& base, const TextPairs& pairs,
+                                               const std::vector<std::string>& skip) {
+  return apply_text_settings(c, base, field_specs(), pairs, skip, Visit{});
+}
+
+TextPairs text_settings_diff(const Config& c, const Config& base) {
+  return text_settings_diff(c, base, field_specs(), Visit{});
+}
+
+nlohmann::json config_to_json(const Config& c) { return fields_to_json(c, field_specs(), Visit{}); }
+
+std::string config_from_json(const nlohmann::json& j, Config& c) { return fields_from_json(j, c, field_specs(), Visit{}); }
+
+bool is_prime(int n) {
+  if (n < 2) return false;
+  for (int d = 2; d * d <= n; ++d)
+    if (n % d == 0) return false;
+  return true;
+}
+
+PairSpec pair_spec(const Config& c) {
+  PairSpec s;
+  s.op = c.op; s.p = c.p; s.unordered = c.pairs == "unordered"; s.train_fraction = c.train_fraction; s.seed = c.seed;
+  return s;
+}
+int n_elements(const Config& c) { return n_elements(pair_spec(c)); }
+long pair_count(const Config& c) { return pair_count(pair_spec(c)); }
+
+std::string make_dataset(const Config& config, Dataset& out) {
+  const std::string err = validate(config);
+  if (!err.empty()) return err;
+  make_token_pairs(pair_spec(config), out);
+  return "";
+}
+
+std::string validate(const Config& c) {
+  // Ranges first (the same check the setters do), then combinations.
+  const std::string err = check_ranges(c, field_specs(), Visit{});
+  if (!err.empty()) return err;
+  if (find_op(c.op)->elements == 0 && !is_prime(c.p))
+    return "p: " + std::to_string(c.p) + " is not prime (modular division and the Fourier analysis need a prime)";
+  if (c.model == "transformer" && c.d_model % c.heads != 0)
+    return "heads: d_model (" + std::to_string(c.d_model) + ") must be a multiple of heads (" +
+           std::to_string(c.heads) + ")";
+  if (c.pairs == "unordered" && !find_op(c.op)->commutative) {
+    std::string list;
+    for (const auto& name : commutative_ops()) list += (list.empty() ? "" : ", ") + name;
+    return "pairs: 'unordered' needs a commutative op (" + list + "); " + c.op + " is not";
+  }
+  const long pairs = pair_count(c);
+  const long train = train_count(pair_spec(c));
+  if (train < 1 || train >= pairs)
+    return "train_fraction: " + format_number(c.train_fraction) + " of " + std::to_string(pairs) +
+           " pairs leaves an empty train or test set";
+  return "";
+}
+
+}  // namespace grok

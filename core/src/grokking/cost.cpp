@@ -1,0 +1,182 @@
+// The cost model of cost.h. Each count follows the code it names; keep them in step when a kernel
+// changes (tests/core/grokking/test_cost.cpp checks the parameter count against the real models, and
+// the browser test checks the estimate against measured step times).
+#include "grok/grokking/cost.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "grok/grokking/history.h"
+#include "grok/grokking/models/transformer/tabulated.h"
+#include "grok/grokking/models/transformer/token_rows.h"
+
+namespace grok {
+namespace {
+
+constexpr long kMlpEvalChunk = 4096;        // token_mlp.cpp evaluate()
+constexpr long kTabulatedInspectChunk = 4096;  // transformer.cpp kFastChunk
+constexpr long kReferenceEvalChunk = 1024;  // transformer.cpp kReferenceChunk
+constexpr double kOptimizerWork = 12;       // per parameter: AdamW, zero_grad, the divergence check
+constexpr double kKeyFrequencies = 5;       // typical count for the circuit losses of a snapshot
+// The measures run at a half to a third of the training step's FLOP rate (measured natively and in
+// wasm: double-precision temporaries, strided coefficient reads), so their work counts double.
+constexpr double kMeasuresSlowdown = 2;
+
+// Work of one model on n examples, split the way the implementation splits it.
+struct ModelWork {
+  double per_step = 0;       // once per forward pass (tables from the weights)
+  double forward = 0;        // per example: forward and loss
+  double backward = 0;       // per example: backward
+  double backward_step = 0;  // once per training step: table gradients back into the weights
+  double hidden = 0;         // width of the activations the measures read (hidden units or d_mlp)
+  double param_count = 0;
+  double table_bytes = 0;    // per-step tables and their gradients
+  double column_bytes = 0;   // activations per example column
+  long eval_chunk = 4096;    // examples per evaluation pass
+  bool tables_per_chunk = true;  // evaluation rebuilds the tables per chunk (else once per call)
+  long inspect_chunk = 4096; // examples per forward pass of the measures over the p x p grid
+};
+
+ModelWork token_mlp_work(const Config& c, double V) {
+  ModelWork w;
+  const double d = c.d_model, h = c.hidden, C = V;
+  const double ce = C * kCrossEntropyWork;
+  w.hidden = h;
+  w.eval_chunk = kMlpEvalChunk;
+  w.inspect_chunk = static_cast<long>(V * V);  // inspect() is one forward pass over the whole grid
+  if (c.mlp_input == "factored") {
+    w.param_count = d * V + 2 * h * d;
+    w.per_step = 2 * h * d * V + 2 * V * d * h;        // W_h E and E^T W_o
+    w.backward_step = 8 * h * d * V;                   // four products back into E, W_h, W_o
+  } else if (c.mlp_input == "tied") {
+    w.param_count = h * V + C * h;
+  } else {
+    w.param_count = 2 * d * V + 2 * h * d + h + C * h;
+    w.per_step = 2 * (2 * h * d * V);                  // W_in_a E_a and W_in_b E_b
+    w.backward_step = 4 * (2 * h * d * V);
+  }
+  w.forward = 3 * h + h + 2 * C * h + ce;              // gather, activation, W_out h, cross-entropy
+  w.backward = 2 * C * h + 2 * C * h + h + 3 * h;      // dW_out, dh, activation', scatter
+  w.table_bytes = 4.0 * 4 * h * V;
+  w.column_bytes = 4.0 * (3 * h + 2 * C);
+  return w;
+}
+
+ModelWork tabulated_work(const Config& c, double V) {
+  ModelWork w;
+  const double d = c.d_model, H = c.heads, M = c.d_mlp, C = V, vocab = V + 1, VP = vocab + 3, hd = c.d_model;
+  const double R = std::ceil((M + C) / kTableRows) * kTableRows;
+  w.hidden = M;
+  w.eval_chunk = TabulatedOneLayer<float>::kChunk;
+  w.tables_per_chunk = false;  // TabulatedOneLayer::evaluate tabulates once
+  w.inspect_chunk = kTabulatedInspectChunk;
+  // tabulate(): q, QK, SEP, VEP, Ast, T per head, c, U, and the row-block copy of T.
+  w.per_step = 4 * hd * d + 2 * H * d * VP + 2 * hd * d * VP + 2 * R * d * hd + 2 * R * hd * VP + 2 * R * d +
+               2 * C * d * M + R * vocab * H;
+  // attend_and_mix(): 3-way softmax per head, B att, the token columns, activation, U hid; the loss.
+  w.forward = 30 * H + 2 * R * 3 * H + 4 * H * R + M + 2 * C * M + C * kCrossEntropyWork;
+  // backward_examples(): dU, U^T dlogits, activation', dc, dB, datt, the token rows, the softmaxes.
+  w.backward = 4 * C * M + M + R + 12 * R * H + 8 * H * R + 20 * H;
+  // backward_tables(): the products of tabulate() again, twice each, and the copies.
+  w.backward_step = 2 * (2 * R * hd * VP) + 2 * (2 * R * d * hd) + 2 * (2 * C * d * M) + 2 * (2 * hd * d * VP) +
+                    2 * (2 * d * H * VP) + 3 * R * vocab * H;
+  w.table_bytes = 4.0 * (2 * R * vocab * H + 2 * R * H * VP + 4 * R * d + 2 * C * M);
+  w.column_bytes = 4.0 * (2 * R + M + C + 38 * H);
+  return w;
+}
+
+ModelWork reference_work(const Config& c, double V) {
+  ModelWork w;
+  const double d = c.d_model, H = c.heads, M = c.d_mlp, C = V, hd = c.d_model, L = c.layers;
+  const bool ln = c.layer_norm == "post";
+  w.hidden = M;
+  w.eval_chunk = kReferenceEvalChunk;
+  w.inspect_chunk = kReferenceEvalChunk;
+  double forward = 3 * d + 2 * C * d;  // embedding, unembedding
+  for (int l = 0; l < c.layers; ++l) {
+    const double nq = l == c.layers - 1 ? 1 : 3;  // the last block computes queries at the last position only
+    forward += 2 * 2 * hd * d * 3 + 2 * hd * d * nq + 12 * hd * nq + 60 * H * nq + 2 * d * hd * nq +
+               4 * M * d * nq + M * nq + d * nq + (ln ? 20 * d * nq : 0);
+  }
+  w.forward = forward + C * kCrossEntropyWork;
+  w.backward = 2 * forward;  // a gradient for the input and one for the weights of every product
+  w.table_bytes = 0;
+  w.column_bytes = 4.0 * L * (6 * d + 24 * hd + 9 * H + 9 * M + 12 * d) + 4.0 * 2 * C;
+  return w;
+}
+
+long count_snapshots(long steps) {
+  long count = 0, last = -1;
+  for (long s = 0; s <= std::min<long>(steps, 10); ++s) { ++count; last = s; }
+  for (int k = 11; ; ++k) {
+    const long v = static_cast<long>(std::floor(std::pow(10.0, double(k) / kSnapshotsPerDecade) + 1e-9));
+    if (v > steps) break;
+    if (v > last) { ++count; last = v; }
+  }
+  return count + (last == steps ? 0 : 1);  // the final step always gets one
+}
+
+// Evaluations of a run: log-spaced ones before the first eval_every, then every eval_every steps.
+double count_evaluations(const Config& c) {
+  const double early = std::min<double>(c.eval_every, c.steps);
+  return double(c.steps) / c.eval_every + std::min(early, 10.0 + 20.0 * std::log10(std::max(1.0, early / 10)));
+}
+
+}  // namespace
+
+CostEstimate estimate_cost(const Config& c) {
+  CostEstimate e;
+  const PairSpec spec = pair_spec(c);
+  const double V = n_elements(spec);
+  const long pairs = pair_count(spec);
+  e.n_train = train_count(spec);
+  e.n_test = pairs - e.n_train;
+  e.batch = c.batch_size > 0 ? std::min<long>(c.batch_size, e.n_train) : e.n_train;
+  e.snapshots = count_snapshots(c.steps);
+
+  ModelWork w;
+  if (c.model == "mlp") w = token_mlp_work(c, V);
+  else if (tabulated_path_applies(c.layers, c.layer_norm == "post")) w = tabulated_work(c, V);
+  else w = reference_work(c, V);
+  if (c.model == "transformer") {
+    const double d = c.d_model, M = c.d_mlp, vocab = V + 1;
+    w.param_count = d * vocab + 3 * d + c.layers * (4 * d * d + 2 * d * M + M + d + (c.layer_norm == "post" ? 4 * d : 0)) +
+                    V * d;
+  }
+  e.params = static_cast<long>(w.param_count);
+
+  e.step_work = w.per_step + e.batch * (w.forward + w.backward) + w.backward_step + kOptimizerWork * w.param_count;
+  // evaluate() runs the train set, then the test set: the tables twice (per chunk on the reference path).
+  const double eval_passes = w.tables_per_chunk ? std::ceil(double(e.n_train) / w.eval_chunk) +
+                                                      std::ceil(double(e.n_test) / w.eval_chunk)
+                                                : 2;
+  e.eval_work = eval_passes * w.per_step + pairs * w.forward;
+
+  // A snapshot: the forward over the p x p grid, the 2-D Fourier transform X B^T (hidden x p^3
+  // multiply-adds) and its per-frequency coefficients, and for a+b the circuit losses. S5 has none.
+  if (c.op != "s5") {
+    const double grid = V * V;
+    e.snapshot_work = std::ceil(grid / w.inspect_chunk) * w.per_step + grid * (w.forward - V * kCrossEntropyWork) +
+                      2 * w.hidden * V * grid + 8 * w.hidden * grid;
+    if (c.op == "add")
+      e.snapshot_work += 4 * kKeyFrequencies * w.hidden * grid + pairs * V * (4 * kKeyFrequencies + kCrossEntropyWork);
+  }
+  e.snapshot_work *= kMeasuresSlowdown;
+  e.amortized_step_work = e.step_work + (count_evaluations(c) * e.eval_work + e.snapshots * e.snapshot_work) / c.steps;
+
+  double columns = std::max<double>(e.batch, std::min<double>(pairs, w.eval_chunk));
+  if (c.op != "s5") columns = std::max<double>(columns, std::min<double>(V * V, w.inspect_chunk));
+  const double hidden_grid = c.op == "s5" ? 0 : V * V;
+  e.bytes = 4.0 * w.param_count * (5 + e.snapshots) + w.table_bytes + w.column_bytes * columns +
+            4.0 * (3 * pairs + e.n_train) +                                  // the dataset and the epoch order
+            4.0 * (3 * w.hidden + V) * hidden_grid + 8.0 * 2 * kKeyFrequencies * hidden_grid;  // the measures
+  return e;
+}
+
+nlohmann::json cost_to_json(const CostEstimate& e) {
+  return {{"params", e.params}, {"n_train", e.n_train}, {"n_test", e.n_test}, {"batch", e.batch},
+          {"snapshots", e.snapshots}, {"step_work", e.step_work}, {"eval_work", e.eval_work},
+          {"snapshot_work", e.snapshot_work}, {"amortized_step_work", e.amortized_step_work}, {"bytes", e.bytes}};
+}
+
+}  // namespace grok

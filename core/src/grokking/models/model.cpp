@@ -1,0 +1,16 @@
+#include "grok/grokking/models/model.h"
+
+namespace grok {
+
+uint64_t init_seed(uint64_t seed) { return seed ^ 0x9e3779b97f4a7c15ull; }
+
+template <class S>
+void fill_normal(Eigen::Map<Eigen::Matrix<S, -1, -1>> w, Rng& rng, double std_dev) {
+  S* p = w.data();
+  for (Eigen::Index i = 0; i < w.size(); ++i) p[i] = static_cast<S>(rng.normal() * std_dev);
+}
+
+template void fill_normal<float>(Eigen::Map<Eigen::MatrixXf>, Rng&, double);
+template void fill_normal<double>(Eigen::Map<Eigen::MatrixXd>, Rng&, double);
+
+}  // namespace grok

@@ -1,0 +1,197 @@
+#include "grok/grokking/models/token_mlp.h"
+
+#include <algorithm>
+
+namespace grok {
+
+template <class S>
+MlpModel<S>::MlpModel(const Config& config, const Dataset& data)
+    : n_tokens_(data.n_elements), classes_(data.n_elements), d_model_(config.d_model),
+      hidden_(config.hidden), quad_(config.activation == "quad"), tied_(config.mlp_input == "tied"),
+      factored_(config.mlp_input == "factored") {
+  auto& P = this->params_;
+  Rng rng(init_seed(config.seed));
+  this->loss_kind = config.loss == "stablemax" ? LossKind::StableMax : LossKind::Softmax;
+  if (factored_) {
+    E_ = P.add("E", d_model_, n_tokens_);       // shared by a, b and (transposed) the output
+    W_h_ = P.add("W_h", hidden_, d_model_);     // shared hidden layer, no bias
+    W_o_ = P.add("W_o", d_model_, hidden_);     // back to embedding space, no bias
+    P.finalize();
+    // PAIR's notebook: embedding VarianceScaling(2) over fan_in = tokens; haiku Linear 1/sqrt(fan_in).
+    fill_normal<S>(P.w(E_), rng, std::sqrt(2.0 / n_tokens_));
+    fill_normal<S>(P.w(W_h_), rng, 1.0 / std::sqrt(double(d_model_)));
+    fill_normal<S>(P.w(W_o_), rng, 1.0 / std::sqrt(double(hidden_)));
+    return;
+  }
+  if (tied_) {
+    W_input_ = P.add("W_input", hidden_, n_tokens_);  // (hidden x tokens): one-hot input weights
+    W_out_ = P.add("W_out", classes_, hidden_);
+    P.finalize();
+    // Each pre-activation sums two columns: variance 1/2 keeps it unit-scale.
+    fill_normal<S>(P.w(W_input_), rng, std::sqrt(0.5));
+    fill_normal<S>(P.w(W_out_), rng, 1.0 / std::sqrt(double(hidden_)));
+    return;
+  }
+  E_a_ = P.add("E_a", d_model_, n_tokens_);      // (d_model x tokens) column per token
+  E_b_ = P.add("E_b", d_model_, n_tokens_);
+  W_in_a_ = P.add("W_in_a", hidden_, d_model_);  // (hidden x d_model)
+  W_in_b_ = P.add("W_in_b", hidden_, d_model_);
+  b_in_ = P.add("b_in", hidden_, 1);             // zero init
+  W_out_ = P.add("W_out", classes_, hidden_);    // (classes x hidden)
+  P.finalize();
+  // Variance 1/fan_in everywhere: embeddings like Nanda's N(0, 1/d_model), layers by fan-in.
+  fill_normal<S>(P.w(E_a_), rng, 1.0 / std::sqrt(double(d_model_)));
+  fill_normal<S>(P.w(E_b_), rng, 1.0 / std::sqrt(double(d_model_)));
+  fill_normal<S>(P.w(W_in_a_), rng, 1.0 / std::sqrt(2.0 * d_model_));
+  fill_normal<S>(P.w(W_in_b_), rng, 1.0 / std::sqrt(2.0 * d_model_));
+  fill_normal<S>(P.w(W_out_), rng, 1.0 / std::sqrt(double(hidden_)));
+}
+
+template <class S>
+void MlpModel<S>::tabulate() {
+  auto& P = this->params_;
+  if (tied_) return;  // the input matrix is the table
+  if (factored_) {
+    // Both operands share W_h E; the output map E^T W_o is (tokens x hidden), far smaller than going
+    // through the d_model-wide embedding space per example.
+    table_a_.resize(hidden_, n_tokens_);
+    table_a_.noalias() = P.w(W_h_) * P.w(E_);
+    out_map_.resize(classes_, hidden_);
+    out_map_.noalias() = P.w(E_).transpose() * P.w(W_o_);
+    return;
+  }
+  table_a_.resize(hidden_, n_tokens_);
+  table_b_.resize(hidden_, n_tokens_);
+  table_a_.noalias() = P.w(W_in_a_) * P.w(E_a_);
+  table_b_.noalias() = P.w(W_in_b_) * P.w(E_b_);
+}
+
+template <class S>
+void MlpModel<S>::forward(const int* a, const int* b, int n) {
+  auto& P = this->params_;
+  if (pre_.cols() < n) {  // grow once; later calls reuse
+    pre_.resize(hidden_, n); h_.resize(hidden_, n); logits_.resize(classes_, n);
+    dlogits_.resize(classes_, n); dh_.resize(hidden_, n);
+  }
+  tabulate();
+  if (tied_) {
+    const auto W = P.w(W_input_);
+    for (int j = 0; j < n; ++j) pre_.col(j) = W.col(a[j]) + W.col(b[j]);
+  } else if (factored_) {
+    for (int j = 0; j < n; ++j) pre_.col(j) = table_a_.col(a[j]) + table_a_.col(b[j]);
+  } else {
+    const auto bias = P.w(b_in_).col(0);
+    for (int j = 0; j < n; ++j) pre_.col(j) = table_a_.col(a[j]) + table_b_.col(b[j]) + bias;
+  }
+  auto pre = pre_.leftCols(n);
+  auto h = h_.leftCols(n);
+  if (quad_) h = pre.array().square().matrix();
+  else h = pre.cwiseMax(S(0));
+  logits_.leftCols(n).noalias() = (factored_ ? out_map_ : P.w(W_out_)) * h;
+}
+
+template <class S>
+BatchStats MlpModel<S>::forward_backward(const int* a, const int* b, const int* y, int n, int mean_over) {
+  auto& P = this->params_;
+  forward(a, b, n);
+  auto dlogits = dlogits_.leftCols(n);
+  Mat* dl = &dlogits_;
+  BatchStats st = cross_entropy<S>(logits_.leftCols(n), y, this->loss_kind, dl, 1.0 / mean_over, loss_work_);
+  auto h = h_.leftCols(n);
+  auto pre = pre_.leftCols(n);
+  auto dh = dh_.leftCols(n);
+  if (factored_) {
+    dout_map_.noalias() = dlogits * h.transpose();  // (classes x hidden)
+    dh.noalias() = out_map_.transpose() * dlogits;
+  } else {
+    P.g(W_out_).noalias() += dlogits * h.transpose();
+    dh.noalias() = P.w(W_out_).transpose() * dlogits;
+  }
+  // dpre = dh * act'(pre), in place in dh.
+  if (quad_) dh.array() *= S(2) * pre.array();
+  else dh.array() *= (pre.array() > S(0)).template cast<S>();
+  if (tied_) {
+    auto dW = P.g(W_input_);
+    for (int j = 0; j < n; ++j) {
+      dW.col(a[j]) += dh.col(j);
+      dW.col(b[j]) += dh.col(j);
+    }
+    return st;
+  }
+  if (factored_) {
+    dtable_a_.setZero(hidden_, n_tokens_);
+    for (int j = 0; j < n; ++j) {
+      dtable_a_.col(a[j]) += dh.col(j);
+      dtable_a_.col(b[j]) += dh.col(j);
+    }
+    // out_map = E^T W_o  =>  dE += W_o dout_map^T, dW_o += E dout_map.
+    // table = W_h E      =>  dW_h += dtable E^T,    dE += W_h^T dtable.
+    P.g(E_).noalias() += P.w(W_o_) * dout_map_.transpose();
+    P.g(W_o_).noalias() += P.w(E_) * dout_map_;
+    P.g(W_h_).noalias() += dtable_a_ * P.w(E_).transpose();
+    P.g(E_).noalias() += P.w(W_h_).transpose() * dtable_a_;
+    return st;
+  }
+  P.g(b_in_).col(0) += dh.rowwise().sum();
+  dtable_a_.setZero(hidden_, n_tokens_);
+  dtable_b_.setZero(hidden_, n_tokens_);
+  for (int j = 0; j < n; ++j) {
+    dtable_a_.col(a[j]) += dh.col(j);
+    dtable_b_.col(b[j]) += dh.col(j);
+  }
+  // table = W_in E  =>  dW_in += dtable E^T, dE += W_in^T dtable.
+  P.g(W_in_a_).noalias() += dtable_a_ * P.w(E_a_).transpose();
+  P.g(W_in_b_).noalias() += dtable_b_ * P.w(E_b_).transpose();
+  P.g(E_a_).noalias() += P.w(W_in_a_).transpose() * dtable_a_;
+  P.g(E_b_).noalias() += P.w(W_in_b_).transpose() * dtable_b_;
+  return st;
+}
+
+template <class S>
+BatchStats MlpModel<S>::evaluate(const int* a, const int* b, const int* y, int n) {
+  BatchStats total;
+  const int chunk = 4096;
+  for (int start = 0; start < n; start += chunk) {
+    const int m = std::min(chunk, n - start);
+    forward(a + start, b + start, m);
+    total += cross_entropy<S>(logits_.leftCols(m), y + start, this->loss_kind, nullptr, 1.0, loss_work_);
+  }
+  return total;
+}
+
+template <class S>
+void MlpModel<S>::logits(const int* a, const int* b, int n, Mat& out) {
+  forward(a, b, n);
+  out = logits_.leftCols(n);
+}
+
+template <class S>
+void MlpModel<S>::inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) {
+  forward(a, b, n);
+  hidden = h_.leftCols(n);
+  if (logits) *logits = logits_.leftCols(n);
+}
+
+template <class S>
+typename MlpModel<S>::Mat MlpModel<S>::token_embedding() const {
+  // The operand-a path seen by the hidden layer: column t of W_in_a E_a, one row per token. This is
+  // what the network actually uses (E_a alone is only defined up to W_in_a).
+  if (tied_) return this->params_.w(W_input_).transpose();
+  if (factored_) {
+    Mat t = this->params_.w(W_h_) * this->params_.w(E_);
+    return t.transpose();
+  }
+  Mat t = this->params_.w(W_in_a_) * this->params_.w(E_a_);
+  return t.transpose();
+}
+
+template <class S>
+typename MlpModel<S>::Mat MlpModel<S>::hidden_to_logits() const {
+  if (factored_) return this->params_.w(E_).transpose() * this->params_.w(W_o_);
+  return this->params_.w(W_out_);
+}
+
+template class MlpModel<float>;
+template class MlpModel<double>;
+
+}  // namespace grok

@@ -1,0 +1,136 @@
+#include "grok/grokking/run_file.h"
+
+#include "grok/grokking/phases.h"
+
+namespace grok {
+using nlohmann::json;
+
+namespace {
+// 64-bit fingerprints as hex strings: JSON numbers lose bits past 2^53 in JavaScript.
+std::string hex64(uint64_t v) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) s[i] = digits[v & 15];
+  return s;
+}
+uint64_t parse_hex64(const std::string& s) {
+  uint64_t v = 0;
+  for (char ch : s) v = (v << 4) | static_cast<uint64_t>(ch <= '9' ? ch - '0' : ch - 'a' + 10);
+  return v;
+}
+}  // namespace
+
+json summary_to_json(const Summary& s, const std::vector<MetricPoint>& metrics, const std::vector<int>& circuit_freqs,
+                     bool complete) {
+  const auto opt_step = [](long v) { return v < 0 ? json(nullptr) : json(v); };
+  const Phases ph = infer_phases(metrics, s);
+  return {{"memorize_step", opt_step(s.memorize_step)}, {"grok_step", opt_step(s.grok_step)},
+          {"steps", s.steps}, {"final_train_acc", s.final_train_acc},
+          {"final_test_acc", s.final_test_acc}, {"wall_seconds", s.wall_seconds},
+          {"measures_seconds", s.measures_seconds},
+          {"ms_per_step", s.ms_per_step}, {"diverged", s.diverged},
+          {"complete", complete}, {"split_hash", hex64(s.split_hash)},
+          {"init_param_hash", hex64(s.init_param_hash)}, {"circuit_freqs", circuit_freqs},
+          {"phases", {{"memorization_end", opt_step(ph.memorization_end)},
+                      {"circuit_end", opt_step(ph.circuit_end)},
+                      {"cleanup_end", opt_step(ph.cleanup_end)}}}};
+}
+
+json run_to_json(const RunData& run) {
+  json metrics = json::array();
+  for (const auto& m : run.metrics) metrics.push_back(metric_to_json(m));
+  return {{"schema", kRunSchema},
+          {"config", config_to_json(run.config)},
+          {"metrics", metrics},
+          {"snapshots", snapshots_to_json(run.snapshots)},
+          {"summary", summary_to_json(run.summary, run.metrics, run.circuit_freqs, run.complete)}};
+}
+
+RunData run_from_trainer(const Trainer& t, bool complete) {
+  return RunData{t.config(), t.metrics(), t.snapshots(), t.summary(), t.circuit_freqs(), complete};
+}
+
+namespace {
+// Reads a number field with a clear message; json's own get<> would throw on a wrong type.
+bool read_number(const json& obj, const char* key, double& out, std::string& err, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_number()) {
+    err = where + ": '" + key + "' missing or not a number";
+    return false;
+  }
+  out = it->get<double>();
+  return true;
+}
+}  // namespace
+
+std::string run_from_json(const json& j, RunData& out) {
+  if (!j.is_object()) return "run file: not a JSON object";
+  if (!j.contains("schema") || j["schema"] != kRunSchema)
+    return std::string("run file: schema must be \"") + kRunSchema + "\"";
+  if (!j.contains("config")) return "run file: no config";
+  RunData run;
+  std::string err = config_from_json(j["config"], run.config);
+  if (!err.empty()) return "run file: " + err;
+  if (!j.contains("metrics") || !j["metrics"].is_array()) return "run file: metrics must be an array";
+  for (size_t i = 0; i < j["metrics"].size(); ++i) {
+    const json& m = j["metrics"][i];
+    const std::string where = "run file: metrics[" + std::to_string(i) + "]";
+    if (!m.is_object()) return where + ": not an object";
+    MetricPoint p;
+    double step;
+    if (!read_number(m, "step", step, err, where) || !read_number(m, "train_loss", p.train_loss, err, where) ||
+        !read_number(m, "train_acc", p.train_acc, err, where) || !read_number(m, "test_loss", p.test_loss, err, where) ||
+        !read_number(m, "test_acc", p.test_acc, err, where) || !read_number(m, "weight_norm", p.weight_norm, err, where))
+      return err;
+    p.step = static_cast<long>(step);
+    run.metrics.push_back(p);
+  }
+  if (j.contains("snapshots")) {
+    err = snapshots_from_json(j["snapshots"], run.snapshots);
+    if (!err.empty()) return "run file: " + err;
+  }
+  if (!j.contains("summary") || !j["summary"].is_object()) return "run file: no summary";
+  const json& s = j["summary"];
+  const auto step_or_null = [&](const char* key, long& v) {
+    if (!s.contains(key) || s[key].is_null()) { v = -1; return true; }
+    if (!s[key].is_number()) return false;
+    v = s[key].get<long>();
+    return true;
+  };
+  if (!step_or_null("memorize_step", run.summary.memorize_step) || !step_or_null("grok_step", run.summary.grok_step))
+    return "run file: summary steps must be numbers or null";
+  double steps = 0;
+  if (!read_number(s, "steps", steps, err, "run file: summary")) return err;
+  run.summary.steps = static_cast<long>(steps);
+  read_number(s, "final_train_acc", run.summary.final_train_acc, err, "");
+  read_number(s, "final_test_acc", run.summary.final_test_acc, err, "");
+  read_number(s, "wall_seconds", run.summary.wall_seconds, err, "");
+  read_number(s, "measures_seconds", run.summary.measures_seconds, err, "");
+  read_number(s, "ms_per_step", run.summary.ms_per_step, err, "");
+  if (s.contains("diverged") && !s["diverged"].is_boolean()) return "run file: summary.diverged must be true or false";
+  if (s.contains("complete") && !s["complete"].is_boolean()) return "run file: summary.complete must be true or false";
+  run.summary.diverged = s.value("diverged", false);
+  for (auto [key, field] : {std::pair{"split_hash", &run.summary.split_hash},
+                            std::pair{"init_param_hash", &run.summary.init_param_hash}}) {
+    if (!s.contains(key)) continue;
+    const json& v = s[key];
+    if (!v.is_string() || v.get<std::string>().size() != 16 ||
+        v.get<std::string>().find_first_not_of("0123456789abcdef") != std::string::npos)
+      return std::string("run file: summary.") + key + " must be 16 lowercase hex digits";
+    *field = parse_hex64(v.get<std::string>());
+  }
+  if (s.contains("circuit_freqs")) {
+    const json& f = s["circuit_freqs"];
+    if (!f.is_array()) return "run file: summary.circuit_freqs must be an array of frequencies";
+    for (const auto& k : f) {
+      if (!k.is_number_integer() || k.get<long>() < 1 || 2 * k.get<long>() >= run.config.p)
+        return "run file: summary.circuit_freqs must hold integers in [1, (p-1)/2]";
+      run.circuit_freqs.push_back(k.get<int>());
+    }
+  }
+  run.complete = s.value("complete", true);
+  out = std::move(run);
+  return "";
+}
+
+}  // namespace grok

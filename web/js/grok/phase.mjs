@@ -1,0 +1,163 @@
+// The phase diagram of a sweep summary ("grok-sweep/1", written by `grok sweep`): one cell per
+// grid point (train_fraction across, weight_decay up when both are swept), coloured by steps to
+// grok (median over seeds and any other axes; viridis on a log scale) and hatched grey where the
+// median run did not grok. Also a plain table of the same numbers for screen readers.
+import { viridis } from '../common/palette.mjs';
+
+const { Chart } = globalThis;
+export const SWEEP_SCHEMA = 'grok-sweep/1';
+
+// Returns "" or what is wrong with the summary (checked before anything is drawn).
+export function checkSweep(s) {
+  if (!s || typeof s !== 'object') return 'sweep summary: not a JSON object';
+  if (s.schema !== SWEEP_SCHEMA) return `sweep summary: schema must be "${SWEEP_SCHEMA}"`;
+  if (!Array.isArray(s.grid) || !s.grid.length) return 'sweep summary: grid must be a non-empty array';
+  for (const g of s.grid)
+    if (!g || typeof g.field !== 'string' || !Array.isArray(g.values) || !g.values.length) return 'sweep summary: each grid entry needs field and values';
+  if (!Array.isArray(s.rows)) return 'sweep summary: rows must be an array';
+  for (const [i, r] of s.rows.entries()) {
+    if (!r || typeof r.values !== 'object') return `sweep summary: rows[${i}] has no values`;
+    if (r.grok_step !== null && typeof r.grok_step !== 'number') return `sweep summary: rows[${i}].grok_step must be a number or null`;
+  }
+  return '';
+}
+
+function median(xs) {
+  const v = [...xs].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// Cells: {x, y, runs, grokked, median (Infinity = did not grok)}.
+export function phaseCells(s) {
+  const fields = s.grid.map((g) => g.field);
+  const xField = fields.includes('train_fraction') ? 'train_fraction' : fields[0];
+  const yField = fields.includes('weight_decay') && xField !== 'weight_decay' ? 'weight_decay' : fields.find((f) => f !== xField) || null;
+  const xs = s.grid.find((g) => g.field === xField).values;
+  const ys = yField ? s.grid.find((g) => g.field === yField).values : [null];
+  const cells = [];
+  for (const y of ys) {
+    for (const x of xs) {
+      const runs = s.rows.filter((r) => r.values[xField] === x && (yField === null || r.values[yField] === y));
+      const steps = runs.map((r) => (r.grok_step == null || r.diverged ? Infinity : r.grok_step));
+      cells.push({ x, y, runs: runs.length, grokked: steps.filter(Number.isFinite).length,
+                   median: runs.length ? median(steps) : NaN });
+    }
+  }
+  const others = fields.filter((f) => f !== xField && f !== yField);
+  return { xField, yField, xs, ys, cells, others };
+}
+
+function hatch() {
+  const c = document.createElement('canvas');
+  c.width = c.height = 8;
+  const g = c.getContext('2d');
+  g.fillStyle = '#e6e6e6';
+  g.fillRect(0, 0, 8, 8);
+  g.strokeStyle = '#6e7781';
+  g.lineWidth = 1.5;
+  g.beginPath();
+  g.moveTo(0, 8); g.lineTo(8, 0);
+  g.moveTo(-2, 2); g.lineTo(2, -2);
+  g.moveTo(6, 10); g.lineTo(10, 6);
+  g.stroke();
+  return g.createPattern(c, 'repeat');
+}
+
+const label = (v) => (v === null ? 'all' : String(v));
+
+export class PhaseDiagram {
+  constructor(canvas, { legend, table, caption }) {
+    this.canvas = canvas;
+    this.legend = legend;
+    this.table = table;
+    this.caption = caption;
+    this.chart = null;
+  }
+
+  show(s, name) {
+    const P = phaseCells(s);
+    const done = P.cells.filter((c) => Number.isFinite(c.median));
+    const lo = done.length ? Math.min(...done.map((c) => c.median)) : 1, hi = done.length ? Math.max(...done.map((c) => c.median)) : 1;
+    const t = (v) => (hi > lo ? (Math.log(Math.max(v, 1)) - Math.log(Math.max(lo, 1))) / (Math.log(Math.max(hi, 1)) - Math.log(Math.max(lo, 1))) : 0.5);
+    const pattern = hatch();
+    const nx = P.xs.length, ny = P.ys.length;
+    const data = P.cells.map((c) => ({ x: label(c.x), y: label(c.y), cell: c }));
+    this.chart?.destroy();
+    this.chart = new Chart(this.canvas, {
+      type: 'matrix',
+      data: { datasets: [{
+        label: 'steps to grok', data,
+        backgroundColor: (ctx) => {
+          const c = ctx.raw?.cell;
+          if (!c || Number.isNaN(c.median)) return 'rgba(0,0,0,0)';
+          return Number.isFinite(c.median) ? viridis(t(c.median)) : pattern;
+        },
+        borderColor: '#ffffff', borderWidth: 1,
+        width: ({ chart }) => (chart.chartArea || {}).width / nx - 2,
+        height: ({ chart }) => (chart.chartArea || {}).height / ny - 2,
+      }] },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        scales: {
+          x: { type: 'category', labels: P.xs.map(label), offset: true, grid: { display: false }, title: { display: true, text: P.xField } },
+          y: { type: 'category', labels: P.ys.map(label).reverse(), offset: true, grid: { display: false },
+               title: { display: !!P.yField, text: P.yField || '' } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { title: () => '', label: (ctx) => cellText(P, ctx.raw.cell) } },
+        },
+      },
+    });
+    const grokCells = done.length;
+    this.canvas.setAttribute('aria-label', `Phase diagram of ${s.rows.length} runs from ${name}: ${P.xField} across` +
+      `${P.yField ? `, ${P.yField} up` : ''}; ${grokCells} of ${P.cells.length} cells grokked` +
+      (done.length ? `, between ${lo.toLocaleString('en-US')} and ${hi.toLocaleString('en-US')} steps` : '') + '. The table below lists every cell.');
+    if (this.caption) {
+      this.caption.textContent = `${name}: ${s.rows.length} runs (${s.runs_complete ?? s.rows.length} complete of ${s.runs_total ?? s.rows.length})` +
+        `${s.preset ? `, preset ${s.preset}` : ''}. Colour: median steps to grok over seeds` +
+        `${P.others.length ? ` and over ${P.others.join(', ')}` : ''}.`;
+    }
+    if (this.legend) {
+      const stops = Array.from({ length: 9 }, (_, i) => viridis(i / 8)).join(', ');
+      this.legend.innerHTML = '';
+      const bar = document.createElement('span');
+      bar.className = 'legend-swatch';
+      bar.style.width = '8rem';
+      bar.style.background = `linear-gradient(to right, ${stops})`;
+      const dng = document.createElement('span');
+      dng.className = 'legend-swatch';
+      dng.style.background = 'repeating-linear-gradient(135deg, #e6e6e6 0 3px, #6e7781 3px 4px)';
+      this.legend.append(`fast ${lo.toLocaleString('en-US')} `, bar, ` ${hi.toLocaleString('en-US')} steps (log scale)   `, dng, 'did not grok');
+    }
+    if (this.table) this.fillTable(P);
+  }
+
+  fillTable(P) {
+    const t = this.table;
+    t.replaceChildren();
+    const head = t.createTHead().insertRow();
+    for (const h of [P.xField, P.yField || '', 'runs', 'grokked', 'median steps to grok']) {
+      if (h === '' && !P.yField) continue;
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      head.append(th);
+    }
+    const body = t.createTBody();
+    for (const c of P.cells) {
+      const r = body.insertRow();
+      const vals = [label(c.x), ...(P.yField ? [label(c.y)] : []), c.runs, c.grokked,
+                    Number.isFinite(c.median) ? c.median.toLocaleString('en-US') : Number.isNaN(c.median) ? 'no runs' : 'did not grok'];
+      for (const v of vals) r.insertCell().textContent = String(v);
+    }
+  }
+}
+
+function cellText(P, c) {
+  const where = `${P.xField} ${label(c.x)}${P.yField ? `, ${P.yField} ${label(c.y)}` : ''}`;
+  if (!c.runs) return `${where}: no runs`;
+  const what = Number.isFinite(c.median) ? `median ${c.median.toLocaleString('en-US')} steps to grok` : 'did not grok';
+  return `${where}: ${what} (${c.grokked}/${c.runs} runs grokked)`;
+}
