@@ -1,4 +1,4 @@
-// `grok double-descent`: a model-size sweep of one double-descent experiment (core dd_sweep.h),
+// `grok double-descent`: a model-size sweep of one double-descent experiment (core double_descent/sweep.h),
 // written to a grok-dd/1 file that the page replays. Flags: --experiment picks the experiment and
 // its preset (the defaults of every other field), then one flag per DD field overrides it.
 // The file is written atomically at the end, every --save-every seconds, and on Ctrl-C (then with

@@ -1,6 +1,6 @@
 """PyTorch reference models, written to compute EXACTLY what the C++ core computes.
 
-What this is: the parity reference for core/src/mlp.cpp and core/src/transformer.cpp (used by
+What this is: the parity reference for core/src/grokking/models/token_mlp.cpp and core/src/grokking/models/transformer/transformer.cpp (used by
 scripts/make-parity-fixture) and the PyTorch side of scripts/bench-vs-pytorch.
 What it is not: a trainer or a second implementation to ship. Nothing here is imported by the core.
 
@@ -8,7 +8,7 @@ Every parameter has the C++ name and the C++ (rows x cols) shape, so exporting o
 `t.detach().numpy().flatten(order="F")` (our Params buffer is column-major). A vector (b_in, ...)
 is (rows,) here and (rows x 1) in C++.
 
-  MLP (core/include/grok/mlp.h):
+  MLP (core/include/grok/grokking/models/token_mlp.h):
     E_a, E_b (d_model x tokens); W_in_a, W_in_b (hidden x d_model); b_in (hidden); W_out (classes x hidden)
     pre = W_in_a E_a[:, a] + W_in_b E_b[:, b] + b_in;  h = relu(pre) or pre^2;  logits = W_out h
     mlp_input "tied": W_input (hidden x tokens), W_out; pre = W_input[:, a] + W_input[:, b]
@@ -27,7 +27,7 @@ is (rows,) here and (rows x 1) in C++.
     block, post-LN: x = LN1(x + attn(x)); x = LN2(x + mlp(x))   (LayerNorm: biased variance, eps 1e-5)
     Input [a, b, =] with '=' = token n_elements; logits at the last position only feed the loss.
 
-Loss (core/src/loss.cpp): cross-entropy in float64 over softmax, or over StableMax
+Loss (core/src/common/loss.cpp): cross-entropy in float64 over softmax, or over StableMax
 s(x) = x + 1 (x >= 0), 1 / (1 - x) (x < 0) (Prieto et al. 2025), mean over the batch.
 """
 import math
@@ -41,7 +41,7 @@ N_CTX = 3  # [a, b, =]
 
 
 class Mlp(nn.Module):
-    """MlpModel of core/src/mlp.cpp (mlp_input "embed"). Examples are rows here (n x classes); C++ has
+    """MlpModel of core/src/grokking/models/token_mlp.cpp (mlp_input "embed"). Examples are rows here (n x classes); C++ has
     them as columns."""
 
     def __init__(self, n_tokens, classes, d_model, hidden, activation="relu"):
@@ -165,7 +165,7 @@ class Block(nn.Module):
 
 
 class Transformer(nn.Module):
-    """Transformer of core/src/transformer.cpp: [a, b, =] -> logits at every position."""
+    """Transformer of core/src/grokking/models/transformer/transformer.cpp: [a, b, =] -> logits at every position."""
 
     def __init__(self, n_elements, d_model, heads, d_mlp, layers=1, layer_norm="none", activation="relu"):
         super().__init__()
@@ -224,7 +224,7 @@ def cross_entropy(logits, y, loss="softmax"):
 
 
 def build(config):
-    """A reference model from a C++ config dict (field names of core/src/config.cpp)."""
+    """A reference model from a C++ config dict (field names of core/src/grokking/config.cpp)."""
     n = 120 if config["op"] == "s5" else int(config["p"])
     if config["model"] == "mlp" and config.get("mlp_input", "embed") == "tied":
         return TiedMlp(n, n, int(config["hidden"]), config.get("activation", "relu"))

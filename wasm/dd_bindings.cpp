@@ -1,4 +1,4 @@
-// The double-descent part of the wasm module: a thin embind layer over core dd_sweep.h, no logic of
+// The double-descent part of the wasm module: a thin embind layer over core double_descent/sweep.h, no logic of
 // its own. JSON strings cross the boundary (one call per model size, so the cost is negligible).
 //   const s = new m.DDSession(); s.init(json)  -> "" or an error naming the field (partial config
 //                                                 over the preset of json.experiment)

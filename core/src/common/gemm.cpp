@@ -1,4 +1,4 @@
-// C = alpha op(A) op(B) + beta C with run-time kernel selection (see transformer_gemm.h).
+// C = alpha op(A) op(B) + beta C with run-time kernel selection (see gemm.h).
 //
 // The x86 kernels are compiled with per-function target attributes (avx2+fma, avx512f) and only
 // called when the CPU reports those features, so the library stays baseline x86-64. They use FMA,

@@ -1,4 +1,4 @@
-// Sampling and features of the double-descent experiments (see dd_data.h).
+// Sampling and features of the double-descent experiments (see data.h).
 #include "grok/double_descent/data.h"
 
 #include <cmath>

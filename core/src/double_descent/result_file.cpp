@@ -1,4 +1,4 @@
-// grok-dd/1 result files: writing, reading with checks, and the schema for the page (dd_result.h).
+// grok-dd/1 result files: writing, reading with checks, and the schema for the page (result_file.h).
 #include "grok/double_descent/result_file.h"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Minimum-norm and ridge least squares for the double-descent sweeps (see dd_solver.h for the choice).
+// Minimum-norm and ridge least squares for the double-descent sweeps (see solver.h for the choice).
 #include "grok/double_descent/solver.h"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// The double-descent sweep: for each model size, fit every trial and summarize (see dd_sweep.h).
+// The double-descent sweep: for each model size, fit every trial and summarize (see double_descent/sweep.h).
 #include "grok/double_descent/sweep.h"
 
 #include <algorithm>
@@ -141,7 +141,7 @@ bool DDSweep::step() {
     coef_norm.push_back(fit.w.norm());
     ridge.push_back(lambda);
     if (linear) {
-      // Exact risk given the fit (dd_theory.h): no test sampling noise in the comparison with theory.
+      // Exact risk given the fit (theory.h): no test sampling noise in the comparison with theory.
       const Eigen::VectorXd beta_seen = Eigen::Map<const Eigen::VectorXd>(beta_.data(), p);
       test_mse.push_back((fit.w - beta_seen).squaredNorm() + split.noise_eff);
       p_eff.push_back(n * fit.hat.squaredNorm());

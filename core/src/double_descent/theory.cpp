@@ -1,4 +1,4 @@
-// Closed-form risks of the linear double-descent experiment; derivations and references in dd_theory.h.
+// Closed-form risks of the linear double-descent experiment; derivations and references in theory.h.
 #include "grok/double_descent/theory.h"
 
 #include <cmath>

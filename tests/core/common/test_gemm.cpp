@@ -1,4 +1,4 @@
-// gemm() (transformer_gemm.h) against a plain triple loop in double: every float kernel this CPU
+// gemm() (gemm.h) against a plain triple loop in double: every float kernel this CPU
 // has (generic, avx2, avx512), every transpose combination, shapes that hit the edge tiles, the
 // depth/row/column blocking and the transposed-result path, and the beta semantics.
 #include <catch2/catch.hpp>

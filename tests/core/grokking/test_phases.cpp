@@ -1,4 +1,4 @@
-// Phase boundaries (grok/phases.h) from a metric history: memorization, circuit formation, cleanup.
+// Phase boundaries (grokking/phases.h) from a metric history: memorization, circuit formation, cleanup.
 #include <catch2/catch.hpp>
 
 #include "grok/grokking/phases.h"

@@ -20,11 +20,13 @@ export function recordThroughput(cost, evalMs) {
 }
 export const throughput = () => measured ?? DEFAULT_WORK_PER_SECOND;
 
-// {cost, msPerStep, totalSeconds, bytes, measured} from the core's cost (estimateCost), or {error}.
+// From the core's cost (estimateCost), or {error}:
+//   msPerStep     one training step (what the core's summary.ms_per_step measures)
+//   totalSeconds  the whole run, evaluations and progress measures included
 export function estimate(config, cost) {
   if (cost.error) return cost;
-  const msPerStep = 1000 * cost.amortized_step_work / throughput();
-  return { cost, msPerStep, stepOnlyMs: 1000 * cost.step_work / throughput(), totalSeconds: msPerStep * config.steps / 1000,
+  return { cost, msPerStep: 1000 * cost.step_work / throughput(),
+           totalSeconds: cost.amortized_step_work * config.steps / throughput(),
            bytes: cost.bytes + LIMITS.moduleBytes, measured: measured !== null };
 }
 
@@ -42,8 +44,8 @@ export async function checkBudget(core, config) {
     return { refuse: `Too large for the browser: about ${mib(e.bytes)} of memory (limit ${mib(LIMITS.memoryBytes)}) for ` +
                      `${e.cost.params.toLocaleString('en-US')} parameters, ${e.cost.batch.toLocaleString('en-US')} examples per step ` +
                      `and ${e.cost.snapshots} snapshots of the weights. ${cli}`, warn: null, estimate: e };
-  if (e.stepOnlyMs > LIMITS.msPerStep)
-    return { refuse: `Too slow for the browser: about ${(e.stepOnlyMs / 1000).toFixed(1)} s per step ` +
+  if (e.msPerStep > LIMITS.msPerStep)
+    return { refuse: `Too slow for the browser: about ${(e.msPerStep / 1000).toFixed(1)} s per step ` +
                      `(${(e.cost.step_work / 1e9).toFixed(1)} GFLOP for ${e.cost.batch.toLocaleString('en-US')} examples). ` +
                      `Use a smaller model, fewer examples per step (batch_size) or a smaller p. ${cli}`, warn: null, estimate: e };
   if (e.totalSeconds > LIMITS.warnSeconds)

@@ -39,7 +39,7 @@ export function updateStatus(lab) {
     const state = s.diverged ? 'diverged' : L.running ? 'training' : L.finished ? 'finished' : (s.steps ? 'paused' : 'ready');
     parts = [['Step', `${num(s.steps ?? 0)} / ${num(lab.config?.steps)}`], ['train acc', pct(last.train_acc)], ['test acc', pct(last.test_acc)],
              ['memorized at', num(s.memorize_step)], ['grokked at', num(s.grok_step)], ['', state]];
-    if (L.msPerStep) parts.push(['', `${L.msPerStep.toFixed(2)} ms/step`]);
+    if (s.steps > 0 && s.ms_per_step) parts.push(['', `${s.ms_per_step.toFixed(2)} ms/step`]);
     else if (lab.estimate && !lab.refused) parts.push(['', `~${msText(lab.estimate.msPerStep)} ms/step (estimate)`]);
   }
   el.replaceChildren(...parts.map(([k, v]) => {
@@ -62,5 +62,8 @@ export function demoState(lab) {
            train_acc: last.train_acc ?? null, test_acc: last.test_acc ?? null,
            memorize_step: s.memorize_step ?? null, grok_step: s.grok_step ?? null, running: L.running,
            finished: L.finished, diverged: !!s.diverged, refused: lab.refused, error: lab.loadError,
-           ms_per_step: L.msPerStep || null, estimated_ms_per_step: lab.estimate?.msPerStep ?? null };
+           // A training step's mean wall time (the core's summary.ms_per_step, evaluations and measures
+           // excluded), the worker's figure with them, and the cost model's estimate made before Play.
+           ms_per_step: s.steps > 0 ? s.ms_per_step : null, wall_ms_per_step: L.msPerStep || null,
+           estimated_ms_per_step: lab.estimate?.msPerStep ?? null, estimated_run_seconds: lab.estimate?.totalSeconds ?? null };
 }

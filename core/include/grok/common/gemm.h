@@ -56,7 +56,7 @@ void gemm(bool trans_a, bool trans_b, S alpha, ConstMatView<S> A, ConstMatView<S
 
 // The float kernel in use on this CPU: "avx512", "avx2" or "generic".
 const char* gemm_kernel();
-// The same choice as an enum, for other run-time dispatched loops (transformer_rows.h).
+// The same choice as an enum, for other run-time dispatched loops (token_rows.h).
 enum class SimdLevel { Generic, Avx2, Avx512 };
 SimdLevel simd_level();
 // For tests and benchmarks: use the named float kernel from now on. Returns false (and changes

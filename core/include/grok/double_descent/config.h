@@ -15,7 +15,7 @@
 namespace grok {
 
 struct DDConfig {
-  // linear | relu-features | legendre (see dd_data.h for what each one samples)
+  // linear | relu-features | legendre (see data.h for what each one samples)
   std::string experiment = "linear";
   int n_train = 40;             // n: training samples; the peak sits at model size p = n
   int n_test = 400;             // test inputs for test MSE and effective parameters (linear: exact, unused)

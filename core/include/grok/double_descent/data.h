@@ -3,7 +3,7 @@
 // first p of the size-(p+1) model's), so one trial's data serves the whole sweep and a curve over p
 // compares models on the same samples.
 //
-//   linear         x ~ N(0, I_D), y = x.beta + sigma e (dd_theory.h); features: the first p coordinates.
+//   linear         x ~ N(0, I_D), y = x.beta + sigma e (theory.h); features: the first p coordinates.
 //   relu-features  x ~ N(0, I_d), y = f(x) + sigma e with f = dd_relu_target; features
 //                  phi_j(x) = max(0, v_j.x) / sqrt(p), v_j ~ N(0, I_d / d) (Belkin et al. 2019 used
 //                  random Fourier and ReLU features; 1/sqrt(p) keeps the kernel Phi Phi' of order 1

@@ -8,7 +8,7 @@
 // smoother weights (Curth, Jeffares & van der Schaar 2023). Deterministic given the config.
 //
 // Test MSE is the expected squared error against a fresh noisy label, E (y - yhat(x))^2:
-//   linear          exact given the fit: ||w - beta_seen||^2 + sigma_eff^2 (dd_theory.h), and p_eff
+//   linear          exact given the fit: ||w - beta_seen||^2 + sigma_eff^2 (theory.h), and p_eff
 //                   exact too: E_x ||H' x||^2 = ||H||_F^2 for x ~ N(0, I).
 //   relu, legendre  mean over the test inputs of (f(x) - yhat(x))^2, plus sigma^2.
 #pragma once
@@ -29,8 +29,8 @@ struct DDPoint {
   double coef_norm_median = 0;    // ||w||_2
   double p_eff_median = 0;        // effective parameters on test inputs
   double ridge_median = 0;        // lambda used (with tune_ridge: median of the chosen ones)
-  double theory = 0;              // linear: expected test MSE (dd_theory.h); NaN without theory; +inf at the peak
-  std::string solver;             // factorization of trial 0 (dd_solver.h)
+  double theory = 0;              // linear: expected test MSE (theory.h); NaN without theory; +inf at the peak
+  std::string solver;             // factorization of trial 0 (solver.h)
   std::vector<double> fit_curve;  // legendre: trial 0's fit on result().plot_x
 };
 

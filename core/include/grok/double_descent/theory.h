@@ -1,4 +1,4 @@
-// Closed-form test risk of the linear experiment (dd_data.h): x ~ N(0, I_D), y = x.beta + e,
+// Closed-form test risk of the linear experiment (data.h): x ~ N(0, I_D), y = x.beta + e,
 // e ~ N(0, sigma^2), ||beta|| = 1; the learner regresses y on the first p coordinates of x.
 //
 // The D - p unseen coordinates contribute x_rest.beta_rest, which is Gaussian, independent of the

@@ -27,7 +27,7 @@ struct Config {
   int d_mlp = 512;                  // transformer MLP width
   int hidden = 24;                  // MLP hidden units
   std::string mlp_input = "embed";  // embed: per-operand embeddings then W_in; tied: relu(W[a] + W[b]);
-                                    // factored: PAIR's notebook model (see mlp.h)
+                                    // factored: PAIR's notebook model (see models/token_mlp.h)
   std::string activation = "relu";  // relu | quad (x^2, Gromov 2023)
   std::string layer_norm = "none";  // none (Nanda 2023) | post (Power 2022)
   // --- loss and optimizer ---

@@ -1,6 +1,6 @@
 // Reference transformer layers (see layers.h): matrix products (gemm(), which allocates nothing once
 // its workspace has grown) plus per-example loops for the tiny attention patterns (T <= 3
-// positions). Clarity over speed; the tabulated one-layer path in transformer_fast.cpp is the fast one.
+// positions). Clarity over speed; the tabulated one-layer path in tabulated.cpp is the fast one.
 #include "grok/grokking/models/transformer/layers.h"
 
 #include <cmath>

@@ -1,5 +1,5 @@
-// The tabulated one-layer transformer (see transformer_fast.h for the derivation). Products go
-// through gemm() and the per-example loops through transformer_rows (both pick their SIMD kernel
+// The tabulated one-layer transformer (see tabulated.h for the derivation). Products go
+// through gemm() and the per-example loops through token_rows (both pick their SIMD kernel
 // at run time and allocate nothing); small elementwise work stays in Eigen.
 #include "grok/grokking/models/transformer/tabulated.h"
 
@@ -53,7 +53,7 @@ void TabulatedOneLayer<S>::tabulate(const ParamsT<S>& P) {
     B_.col(3 * h + 1) = Th.col(V + 1);
     B_.col(3 * h + 2) = Th.col(eq) + Th.col(V + 2);
   }
-  // The token columns again in row blocks, heads of a token side by side (transformer_rows.h).
+  // The token columns again in row blocks, heads of a token side by side (token_rows.h).
   const long block_cols = static_cast<long>(V) * H;
   for (int rb = 0; rb < R_ / kTableRows; ++rb)
     for (int t = 0; t < V; ++t)

@@ -1,5 +1,5 @@
 // Row-block loops of the tabulated transformer path, compiled once per SIMD level from one template
-// (see transformer_gemm.cpp for why per-function targets: the library stays baseline x86-64).
+// (see gemm.cpp for why per-function targets: the library stays baseline x86-64).
 // Only mul and add are used (no FMA), so every level gives the same numbers up to the fixed
 // 16-way partial-sum order, which is also the same everywhere.
 #include "grok/grokking/models/transformer/token_rows.h"

@@ -1,5 +1,5 @@
 // TransformerModel: parameters, init, the layer-by-layer reference path, and dispatch to the
-// tabulated one-layer path (transformer_fast.cpp) when it applies.
+// tabulated one-layer path (tabulated.cpp) when it applies.
 #include "grok/grokking/models/transformer/transformer.h"
 
 #include <algorithm>

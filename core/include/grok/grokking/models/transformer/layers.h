@@ -1,7 +1,7 @@
 // Transformer layers as free functions, one forward/backward pair each (llm.c style), templated on
 // the scalar so the same code runs in float32 (training) and float64 (finite-difference checks).
 // They are the straightforward reference: TransformerModel's general path is built from them, and
-// the tabulated one-layer path (transformer_fast.h) is checked against it.
+// the tabulated one-layer path (tabulated.h) is checked against it.
 //
 // Conventions
 // - Column = one (example, position). A sequence batch of n examples and T positions is laid out

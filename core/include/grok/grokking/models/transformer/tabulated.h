@@ -67,7 +67,7 @@ class TabulatedOneLayer {
   Mat Wst_;   // R x d_model: [W_in; W_U]
   Mat Ast_;   // R x hd: Wst W_O
   Mat T_;     // R x H*VP: head h block = Ast_h VEP_h
-  Mat Tb_;    // kTableRows x (R/kTableRows)*V*H: T's token columns in row blocks (transformer_rows.h)
+  Mat Tb_;    // kTableRows x (R/kTableRows)*V*H: T's token columns in row blocks (token_rows.h)
   Mat B_;     // R x 3H: column 3h+j = position part of head h at position j (incl. the '=' token at j=2)
   Mat c_;     // R x 1: Wst x2 + [b_in; W_U b_out]
   Mat U_;     // classes x d_mlp: W_U W_out

@@ -1,4 +1,4 @@
-// The per-example loops of the tabulated transformer path (transformer_fast.h), over one block of
+// The per-example loops of the tabulated transformer path (tabulated.h), over one block of
 // kTableRows rows of the stacked tables at a time, with the same run-time SIMD selection as gemm():
 // they are a fifth of a training step with AVX-512 and would be 2-4x slower as baseline x86-64 code.
 #pragma once

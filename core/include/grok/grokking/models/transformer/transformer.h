@@ -24,7 +24,7 @@
 //
 // Two implementations of the same function:
 // - the reference path: layer by layer (layers.h), any depth, with or without LayerNorm;
-// - the tabulated path (transformer_fast.h) for 1 block without LayerNorm (Nanda's model), used by
+// - the tabulated path (tabulated.h) for 1 block without LayerNorm (Nanda's model), used by
 //   default when it applies. Tests check both agree and both match finite differences.
 #pragma once
 #include <memory>
