@@ -1,6 +1,6 @@
 // The grokking page's controller, shared by index.html and embed.html: settings (URL, form,
-// presets), the training worker, the live run, and window.grokDemo. Replay, status, notices and
-// "looking inside" live in their own modules. Elements are found by data-role; a page leaves out
+// presets), the training worker, the live run, and window.grokDemo. Replay, status, controls,
+// notices and "looking inside" live in their own modules. Elements are found by data-role; a page leaves out
 // what it does not show (the embed has no form).
 import { WorkerClient } from '../common/worker-client.mjs';
 import { Notices } from '../common/notices.mjs';
@@ -12,9 +12,8 @@ import { Replay } from './replay.mjs';
 import { Inspect } from './inspect.mjs';
 import { demoState, setStatusText, updateButtons, updateStatus } from './status.mjs';
 import { num } from './format.mjs';
+import { bindControls } from './controls.mjs';
 
-// Speeds of the slider: steps per frame, 0 = as fast as the worker can (adaptive ~40 ms chunks).
-const SPEEDS = [1, 2, 5, 10, 25, 50, 100, 250, 1000, 0];
 // Keys of the address that are the page's own, not settings.
 const PAGE_KEYS = ['run', 'sweep'];
 const EMBED_KEYS = ['controls', 'charts', 'id', 'status', 'log', 'title', 'options'];
@@ -354,56 +353,7 @@ export class Lab {
     await this.client.request('step');
   }
 
-  // ---------- UI wiring ----------
-  bindControls() {
-    const on = (role, ev, fn) => this.$(role)?.addEventListener(ev, fn);
-    on('play', 'click', () => (this.live.running && !this.pausing ? this.pause() : this.play()));
-    on('step', 'click', () => this.step());
-    on('reset', 'click', () => this.reset());
-    const speed = this.$('speed');
-    if (speed) {
-      const apply = () => {
-        const v = SPEEDS[Number(speed.value)] ?? 0;
-        const text = v === 0 ? 'max' : `${v} step${v > 1 ? 's' : ''}/frame`;
-        const out = this.$('speed-out');
-        if (out) out.textContent = text;
-        speed.setAttribute('aria-valuetext', text);
-        this.client?.ready.then(() => this.client.request('speed', { stepsPerTick: v })).catch(() => {});
-      };
-      speed.max = String(SPEEDS.length - 1);
-      if (!speed.dataset.init) speed.value = String(SPEEDS.length - 1);
-      speed.addEventListener('input', apply);
-      queueMicrotask(apply);
-    }
-    on('log-steps', 'change', (e) => this.view.setLogSteps(e.target.checked));
-    on('log-loss', 'change', (e) => this.view.setLogLoss(e.target.checked));
-    on('normalize', 'change', (e) => this.view.setNormalizeSpectrum(e.target.checked));
-    on('tab-train', 'click', () => this.setMode('train'));
-    on('tab-replay', 'click', () => this.setMode('replay'));
-    on('copy-link', 'click', () => this.copyLink());
-    on('download-run', 'click', () => this.downloadRun());
-    on('ask', 'submit', (e) => { e.preventDefault(); this.inspect.ask(); });
-    this.replay.bind(on);
-    document.addEventListener('keydown', (e) => this.onKey(e));
-  }
-
-  onKey(e) {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-    const t = e.target;
-    const interactive = t instanceof Element && t.closest('input, select, textarea, button, a, summary, [contenteditable], [role="slider"]');
-    if (interactive) return;  // those keep their own keys (Space on a button presses it)
-    const replaying = this.mode === 'replay' && this.replay.current;
-    if (e.key === ' ' && this.mode === 'train') {
-      e.preventDefault();
-      if (this.live.running && !this.pausing) this.pause(); else this.play();
-    } else if (replaying && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
-      e.preventDefault();
-      this.replay.scrubBy((e.key === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 10 : 1));
-    } else if (replaying && (e.key === 'Home' || e.key === 'End')) {
-      e.preventDefault();
-      this.replay.scrubEnd(e.key === 'End');
-    }
-  }
+  bindControls() { bindControls(this); }
 
   setMode(mode) {
     if (mode === this.mode) return;
@@ -418,29 +368,5 @@ export class Lab {
     this.updateStatus();
     this.inspect.showWaves();
     this.inspect.fetchWaves();
-  }
-
-  // ---------- sharing ----------
-  async copyLink() {
-    const url = location.href;
-    try {
-      await navigator.clipboard.writeText(url);
-      this.notices.show('Link copied: it opens this page with these settings.', { kind: 'info', key: 'copy' });
-    } catch {
-      this.notices.show(`Copy this link: ${url}`, { kind: 'info', key: 'copy' });
-    }
-  }
-
-  async downloadRun() {
-    const r = await this.client.request('run-json');
-    if (r.error) return;
-    const blob = new Blob([r.text], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `grok-${this.presetName}-step${this.live.summary?.steps ?? 0}.json`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 }
