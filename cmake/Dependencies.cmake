@@ -17,3 +17,9 @@ target_compile_definitions(grok_eigen INTERFACE EIGEN_MPL2_ONLY)
 
 add_library(grok_hostinc INTERFACE)
 target_include_directories(grok_hostinc SYSTEM INTERFACE ${GROK_HOSTINC})
+
+# zlib reads the gzipped Fashion-MNIST files, natively only: under Emscripten the core is built
+# without it (data/fashion_mnist returns "files cannot be read here"), so wasm needs no zlib port.
+if(NOT EMSCRIPTEN)
+  find_package(ZLIB REQUIRED)
+endif()

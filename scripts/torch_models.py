@@ -1,7 +1,8 @@
 """PyTorch reference models, written to compute EXACTLY what the C++ core computes.
 
-What this is: the parity reference for core/src/grokking/models/token_mlp.cpp and core/src/grokking/models/transformer/transformer.cpp (used by
-scripts/make-parity-fixture) and the PyTorch side of scripts/bench-vs-pytorch.
+What this is: the parity reference for core/src/grokking/models/token_mlp.cpp,
+core/src/grokking/models/transformer/transformer.cpp and core/src/grokking/models/feature_mlp.cpp
+(used by scripts/make-parity-fixture) and the PyTorch side of scripts/bench-vs-pytorch.
 What it is not: a trainer or a second implementation to ship. Nothing here is imported by the core.
 
 Every parameter has the C++ name and the C++ (rows x cols) shape, so exporting one is
@@ -27,8 +28,15 @@ is (rows,) here and (rows x 1) in C++.
     block, post-LN: x = LN1(x + attn(x)); x = LN2(x + mlp(x))   (LayerNorm: biased variance, eps 1e-5)
     Input [a, b, =] with '=' = token n_elements; logits at the last position only feed the loss.
 
+  Feature MLP (core/include/grok/grokking/models/feature_mlp.h): dense inputs x (n x in here,
+  in x n in C++), `depth` hidden layers of width `hidden`, biases everywhere, relu or x^2:
+    nn.Sequential(Linear(in, hidden), act, Linear(hidden, hidden), act, ..., Linear(hidden, classes))
+    with torch.nn.Linear's default init (as the C++ init, drawn from torch's RNG). C++ names:
+    layers.l.W <- layers.{2l}.weight (out x in), layers.l.b <- layers.{2l}.bias, l = 0..depth.
+
 Loss (core/src/common/loss.cpp): cross-entropy in float64 over softmax, or over StableMax
-s(x) = x + 1 (x >= 0), 1 / (1 - x) (x < 0) (Prieto et al. 2025), mean over the batch.
+s(x) = x + 1 (x >= 0), 1 / (1 - x) (x < 0) (Prieto et al. 2025), mean over the batch; or "mse":
+the squared error against one-hot targets, mean over batch x classes (nn.MSELoss()(logits, one_hot)).
 """
 import math
 
@@ -196,9 +204,53 @@ class Transformer(nn.Module):
         return self.blocks[-1].mlp_post[:, -1]
 
 
+class Square(nn.Module):
+    """The "quad" activation x^2 (Gromov 2023) as a module, for nn.Sequential."""
+
+    def forward(self, x):
+        return x * x
+
+
+class FeatureMlp(nn.Module):
+    """FeatureMlp of core/src/grokking/models/feature_mlp.cpp. Examples are rows here (n x in)."""
+
+    def __init__(self, in_dim, classes, hidden, depth=1, activation="relu"):
+        super().__init__()
+        assert activation in ("relu", "quad") and depth >= 1
+        self.activation = activation
+        widths = [in_dim] + [hidden] * depth + [classes]
+        mods = []
+        for l in range(depth + 1):
+            mods.append(nn.Linear(widths[l], widths[l + 1]))  # default init: U(+-1/sqrt(fan_in)), bias too
+            if l < depth:
+                mods.append(nn.ReLU() if activation == "relu" else Square())
+        self.layers = nn.Sequential(*mods)
+
+    def pre_activations(self, x):  # the input of every hidden activation, each (n x hidden)
+        pres = []
+        for mod in self.layers:
+            if not isinstance(mod, nn.Linear):
+                pres.append(x)
+            x = mod(x)
+        return pres
+
+    def hidden(self, x):  # (n x hidden): the last hidden layer, what inspect() returns (transposed)
+        return self.layers[:-1](x)
+
+    def forward(self, x):  # logits (n x classes)
+        return self.layers(x)
+
+
 def named_params(model):
     """(C++ name, tensor) in the C++ registration order (W_U last for the transformer); torch's module
-    names already are the C++ names."""
+    names already are the C++ names, except the feature MLP's layers.{2l}.weight / .bias, which are
+    layers.l.W / layers.l.b."""
+    if isinstance(model, FeatureMlp):
+        out = []
+        for pname, t in model.named_parameters():
+            _, idx, kind = pname.split(".")  # layers.{2l}.weight|bias
+            out.append((f"layers.{int(idx) // 2}.{'W' if kind == 'weight' else 'b'}", t))
+        return out
     named = list(model.named_parameters())
     if isinstance(model, Transformer):
         named = [x for x in named if x[0] != "W_U"] + [x for x in named if x[0] == "W_U"]
@@ -223,8 +275,55 @@ def cross_entropy(logits, y, loss="softmax"):
     return -log_p.gather(-1, y[:, None])[:, 0].mean()
 
 
+def mse_one_hot(logits, y):
+    """Mean squared error in float64 against one-hot targets: mean over batch x classes, i.e.
+    nn.MSELoss()(logits, one_hot(y)) (core/src/common/loss.cpp mse_loss)."""
+    z = logits.to(torch.float64)
+    return F.mse_loss(z, F.one_hot(y, z.shape[-1]).to(torch.float64))
+
+
+def batch_loss(logits, y, loss="softmax"):
+    """The mean loss a config's `loss` field names: softmax / stablemax cross-entropy or mse."""
+    return mse_one_hot(logits, y) if loss == "mse" else cross_entropy(logits, y, loss)
+
+
+def build_optimizer(config, params):
+    """torch.optim and the LambdaLR warmup for a C++ config's optimizer fields, exactly as
+    core/include/grok/grokking/optimizer.h documents them (no gradient filters):
+      adamw: torch.optim.AdamW (decoupled decay w *= 1 - lr wd); adam: torch.optim.Adam (weight_decay
+      as coupled L2, g += wd w); both with betas (beta1, beta2), eps, no amsgrad;
+      sgd: torch.optim.SGD(momentum, dampening 0, no Nesterov, weight_decay as L2): the first step's
+      momentum buffer is the gradient itself, then b = momentum b + g;
+      lr_t = lr * min(t / warmup, 1) for the 0-based step t (1 when warmup is 0): LambdaLR evaluates
+      its lambda at t = 0 on construction, so with warmup > 0 the first step has lr 0 (Adam's moments
+      and step count still advance), and scheduler.step() after each optimizer step gives t + 1.
+    Returns (optimizer, scheduler); call optimizer.step() then scheduler.step() each step."""
+    kind, lr, wd = config["optimizer"], float(config["lr"]), float(config["weight_decay"])
+    if kind == "sgd":
+        opt = torch.optim.SGD(params, lr=lr, momentum=float(config.get("momentum", 0.0)), dampening=0,
+                              nesterov=False, weight_decay=wd)
+    elif kind in ("adam", "adamw"):
+        cls = torch.optim.AdamW if kind == "adamw" else torch.optim.Adam
+        opt = cls(params, lr=lr, betas=(float(config["beta1"]), float(config["beta2"])),
+                  eps=float(config["eps"]), weight_decay=wd, amsgrad=False)
+    else:
+        raise ValueError(kind)
+    warmup = int(config["warmup"])
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: min(t / warmup, 1.0) if warmup > 0 else 1.0)
+    return opt, sched
+
+
+def build_feature(config, in_dim, classes):
+    """A reference FeatureMlp from a C++ config dict of a dense dataset (mnist1d, fashion-mnist)."""
+    assert config["model"] == "mlp"
+    return FeatureMlp(in_dim, classes, int(config["hidden"]), int(config.get("depth", 1)),
+                      config.get("activation", "relu"))
+
+
 def build(config):
-    """A reference model from a C++ config dict (field names of core/src/grokking/config.cpp)."""
+    """A reference model from a C++ config dict (field names of core/src/grokking/config.cpp) of the
+    token-pair task; dense datasets: build_feature."""
+    assert config.get("dataset", "modular") == "modular", "dense dataset: use build_feature"
     n = 120 if config["op"] == "s5" else int(config["p"])
     if config["model"] == "mlp" and config.get("mlp_input", "embed") == "tied":
         return TiedMlp(n, n, int(config["hidden"]), config.get("activation", "relu"))

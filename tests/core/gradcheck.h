@@ -9,15 +9,15 @@
 namespace grok_test {
 
 // Compares every parameter's gradient (all of them, or `max_per_tensor` spread over each tensor).
-// Loss = mean cross-entropy over the given examples. Returns the worst relative error.
-inline double gradcheck(grok::ModelT<double>& m, const std::vector<int>& a, const std::vector<int>& b,
-                        const std::vector<int>& y, int max_per_tensor = 40, double h = 1e-6) {
+// Loss = the model's mean loss over the given examples. Returns the worst relative error.
+inline double gradcheck(grok::ModelT<double>& m, const grok::Inputs& in, const std::vector<int>& y,
+                        int max_per_tensor = 40, double h = 1e-6) {
   const int n = static_cast<int>(y.size());
   auto& P = m.params();
   P.zero_grad();
-  m.forward_backward(a.data(), b.data(), y.data(), n, n);
+  m.forward_backward(in, y.data(), n, n);
   const std::vector<double> analytic(P.grad.begin(), P.grad.end());
-  auto loss = [&] { return m.evaluate(a.data(), b.data(), y.data(), n).mean_loss(); };
+  auto loss = [&] { return m.evaluate(in, y.data(), n).mean_loss(); };
   double worst = 0;
   for (const auto& info : P.info) {
     const size_t count = info.size();
@@ -38,6 +38,12 @@ inline double gradcheck(grok::ModelT<double>& m, const std::vector<int>& a, cons
     }
   }
   return worst;
+}
+
+// Token pairs (a, b).
+inline double gradcheck(grok::ModelT<double>& m, const std::vector<int>& a, const std::vector<int>& b,
+                        const std::vector<int>& y, int max_per_tensor = 40, double h = 1e-6) {
+  return gradcheck(m, grok::Inputs::pairs(a.data(), b.data()), y, max_per_tensor, h);
 }
 
 }  // namespace grok_test

@@ -97,7 +97,11 @@ std::string range_text(const FieldSpec& f) {
   using K = FieldSpec::Kind;
   if (f.kind == K::Choice) {
     std::string s = "one of ";
-    for (size_t i = 0; i < f.choices.size(); ++i) s += (i ? ", " : "") + f.choices[i];
+    for (size_t i = 0; i < f.choices.size(); ++i) {
+      s += (i ? ", " : "") + f.choices[i];
+      for (const auto& [other, ch] : f.aliases)
+        if (ch == f.choices[i]) s += " (or " + other + ")";
+    }
     return s;
   }
   if (f.kind == K::Bool) return "true or false";
@@ -137,7 +141,12 @@ nlohmann::json field_rows_json(const std::vector<FieldSpec>& specs, const nlohma
       row["min"] = f.min; row["max"] = f.max;
       row["exclusive_min"] = f.exclusive_min; row["exclusive_max"] = f.exclusive_max;
     }
-    if (f.kind == FieldSpec::Kind::Choice) row["choices"] = f.choices;
+    if (f.kind == FieldSpec::Kind::Choice) {
+      row["choices"] = f.choices;
+      nlohmann::json aliases = nlohmann::json::object();
+      for (const auto& [other, ch] : f.aliases) aliases[other] = ch;
+      row["aliases"] = aliases;
+    }
     nlohmann::json when = nlohmann::json::array();
     for (const auto& c : f.when) when.push_back({{"field", c.field}, {"values", c.values}, {"negate", c.negate}});
     row["when"] = when;

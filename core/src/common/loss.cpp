@@ -51,6 +51,34 @@ BatchStats cross_entropy(const Eigen::Ref<const Eigen::Matrix<S, -1, -1>>& logit
   return st;
 }
 
+template <class S>
+BatchStats mse_loss(const Eigen::Ref<const Eigen::Matrix<S, -1, -1>>& logits, const int* labels,
+                    Eigen::Matrix<S, -1, -1>* dlogits, double grad_scale) {
+  const Eigen::Index classes = logits.rows(), n = logits.cols();
+  BatchStats st;
+  st.count = n;
+  const double inv_classes = 1.0 / static_cast<double>(classes);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const int y = labels[j];
+    const auto z = logits.col(j);
+    Eigen::Index arg;
+    z.maxCoeff(&arg);
+    st.correct += (arg == y);
+    double sum = 0;
+    for (Eigen::Index c = 0; c < classes; ++c) {
+      const double e = static_cast<double>(z(c)) - (c == y ? 1.0 : 0.0);
+      sum += e * e;
+      if (dlogits) (*dlogits)(c, j) = static_cast<S>(grad_scale * 2.0 * e * inv_classes);
+    }
+    const double loss = sum * inv_classes;
+    if (!std::isfinite(loss)) st.finite = false;
+    st.loss_sum += loss;
+  }
+  return st;
+}
+
+template BatchStats mse_loss<float>(const Eigen::Ref<const Eigen::MatrixXf>&, const int*, Eigen::MatrixXf*, double);
+template BatchStats mse_loss<double>(const Eigen::Ref<const Eigen::MatrixXd>&, const int*, Eigen::MatrixXd*, double);
 template BatchStats cross_entropy<float>(const Eigen::Ref<const Eigen::MatrixXf>&, const int*, LossKind,
                                          Eigen::MatrixXf*, double, Eigen::ArrayXXd&);
 template BatchStats cross_entropy<double>(const Eigen::Ref<const Eigen::MatrixXd>&, const int*, LossKind,

@@ -8,7 +8,7 @@
 namespace grok {
 
 namespace {
-const char kMagic[8] = {'G', 'R', 'O', 'K', 'S', 'T', '0', '2'};  // 02: snapshot weights, circuit freqs
+const char kMagic[8] = {'G', 'R', 'O', 'K', 'S', 'T', '0', '3'};  // 03: clean/noisy train accuracy, parameter count
 template <class T>
 void put(std::vector<uint8_t>& out, const T& v) {
   const auto* p = reinterpret_cast<const uint8_t*>(&v);

@@ -1,10 +1,18 @@
 // The grokking field table: the single source of every default, range, group and live-edit rule.
 #include "grok/grokking/config.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "grok/data/fashion_mnist.h"
+#include "grok/data/mnist1d.h"
 
 namespace grok {
 namespace {
+
+// The standard splits of the dense datasets are their specs' defaults (data/mnist1d.h, data/fashion_mnist.h).
+const int kMnist1dTrain = Mnist1dSpec{}.n_train, kMnist1dTest = Mnist1dSpec{}.n_test;
+const int kFashionTrain = FashionSpec{}.n_train, kFashionTest = FashionSpec{}.n_test;
 
 // Member access per field name (field_table.h); kept next to the table so adding a field touches one file.
 struct Visit {
@@ -12,12 +20,14 @@ struct Visit {
   bool operator()(Config& c, const std::string& name, F&& f) const {
 #define GROK_FIELD(member) \
   if (name == #member) { f(c.member); return true; }
-    GROK_FIELD(op) GROK_FIELD(p) GROK_FIELD(train_fraction) GROK_FIELD(pairs) GROK_FIELD(model) GROK_FIELD(layers)
-    GROK_FIELD(d_model) GROK_FIELD(heads) GROK_FIELD(d_mlp) GROK_FIELD(hidden) GROK_FIELD(mlp_input) GROK_FIELD(activation)
-    GROK_FIELD(layer_norm) GROK_FIELD(loss) GROK_FIELD(lr) GROK_FIELD(weight_decay) GROK_FIELD(beta1)
-    GROK_FIELD(beta2) GROK_FIELD(eps) GROK_FIELD(warmup) GROK_FIELD(batch_size) GROK_FIELD(perp_grad)
-    GROK_FIELD(grokfast_alpha) GROK_FIELD(grokfast_lambda) GROK_FIELD(steps) GROK_FIELD(seed)
-    GROK_FIELD(eval_every) GROK_FIELD(stop_at_grok) GROK_FIELD(threads)
+    GROK_FIELD(dataset) GROK_FIELD(op) GROK_FIELD(p) GROK_FIELD(train_fraction) GROK_FIELD(pairs) GROK_FIELD(n_train)
+    GROK_FIELD(n_test) GROK_FIELD(label_noise) GROK_FIELD(downsample) GROK_FIELD(model) GROK_FIELD(layers)
+    GROK_FIELD(d_model) GROK_FIELD(heads) GROK_FIELD(d_mlp) GROK_FIELD(hidden) GROK_FIELD(depth) GROK_FIELD(mlp_input)
+    GROK_FIELD(activation) GROK_FIELD(layer_norm) GROK_FIELD(init_scale) GROK_FIELD(optimizer) GROK_FIELD(loss)
+    GROK_FIELD(lr) GROK_FIELD(weight_decay) GROK_FIELD(momentum) GROK_FIELD(beta1) GROK_FIELD(beta2) GROK_FIELD(eps)
+    GROK_FIELD(warmup) GROK_FIELD(batch_size) GROK_FIELD(perp_grad) GROK_FIELD(grokfast_alpha)
+    GROK_FIELD(grokfast_lambda) GROK_FIELD(steps) GROK_FIELD(epochs) GROK_FIELD(seed) GROK_FIELD(eval_every)
+    GROK_FIELD(stop_at_grok) GROK_FIELD(threads)
 #undef GROK_FIELD
     return false;
   }
@@ -57,39 +67,75 @@ std::vector<std::string> ops_with_modulus() {
 
 const std::vector<FieldSpec>& field_specs() {
   using F = FieldSpec;
+  const std::vector<std::string> modular = {"modular"}, dense = {"mnist1d", "fashion-mnist"};
   static const std::vector<FieldSpec> specs = {
-      F::choice("op", op_names(), op_help()).in("Task"),
-      F::integer("p", 3, 509, "prime modulus").in("Task").only_if("op", ops_with_modulus()),
-      F::real("train_fraction", 0, 1, "fraction of all pairs used for training").exclusive(true, true).in("Task"),
+      F::choice("dataset", {"modular", "mnist1d", "fashion-mnist"},
+                "modular: token pairs of a modular operation; mnist1d: Greydanus's 1-D digits (40 features, generated); "
+                "fashion-mnist: Debian's dataset-fashion-mnist images (784 features)")
+          .in("Task"),
+      F::choice("op", op_names(), op_help()).in("Task").only_if("dataset", modular),
+      F::integer("p", 3, 509, "prime modulus").in("Task").only_if("op", ops_with_modulus()).only_if("dataset", modular),
+      F::real("train_fraction", 0, 1, "fraction of all pairs used for training").exclusive(true, true).in("Task")
+          .only_if("dataset", modular),
       F::choice("pairs", {"all", "unordered"},
                 "which pairs make the dataset: every (a, b), or a <= b only (commutative ops; PAIR's setup)")
-          .in("Task"),
+          .in("Task").only_if("dataset", modular),
+      F::integer("n_train", 0, 1000000,
+                 "training examples (0 = the standard split: mnist1d 4000, fashion-mnist 60000; fashion-mnist takes a "
+                 "seeded subset)")
+          .in("Task").only_if("dataset", dense),
+      F::integer("n_test", 0, 1000000, "test examples (0 = the standard split: mnist1d 1000, fashion-mnist 10000)")
+          .in("Task").only_if("dataset", dense),
+      F::real("label_noise", 0, 1,
+              "share of training labels redrawn uniformly at random, chosen by the seed (1 = random labels)")
+          .in("Task").only_if("dataset", dense),
+      F::integer("downsample", 1, 28, "fashion-mnist: average k x k pixel blocks (1, 2, 4, 7, 14 or 28)")
+          .in("Task").only_if("dataset", {"fashion-mnist"}),
       F::choice("model", {"mlp", "transformer"}, "architecture").in("Model"),
       F::integer("layers", 1, 2, "transformer blocks").in("Model").only_if("model", {"transformer"}),
-      F::integer("d_model", 4, 1024, "residual width (transformer) or embedding width (mlp)").in("Model"),
+      F::integer("d_model", 4, 1024, "residual width (transformer) or embedding width (mlp)").in("Model")
+          .only_if("dataset", modular),
       F::integer("heads", 1, 16, "attention heads (d_model must be a multiple)").in("Model")
           .only_if("model", {"transformer"}),
       F::integer("d_mlp", 4, 8192, "transformer MLP width").in("Model").only_if("model", {"transformer"}),
-      F::integer("hidden", 1, 16384, "MLP model: hidden units").in("Model").only_if("model", {"mlp"}),
+      F::integer("hidden", 1, 16384, "MLP model: hidden units (of every hidden layer)").in("Model")
+          .only_if("model", {"mlp"}),
+      F::integer("depth", 1, 16, "MLP on dense features: hidden layers").in("Model").only_if("model", {"mlp"})
+          .only_if("dataset", dense),
       F::choice("mlp_input", {"embed", "tied", "factored"},
                 "MLP input: per-operand embeddings (embed), one input matrix shared by a and b (tied), or PAIR's "
                 "factored model: one d_model-wide embedding shared by a, b and the output, no biases (factored)")
-          .in("Model").only_if("model", {"mlp"}),
+          .in("Model").only_if("model", {"mlp"}).only_if("dataset", modular),
       F::choice("activation", {"relu", "quad"}, "hidden activation: relu or x^2").in("Model"),
       F::choice("layer_norm", {"none", "post"}, "transformer LayerNorm: none (Nanda) or post-LN (Power)")
           .in("Model").only_if("model", {"transformer"}),
-      F::choice("loss", {"softmax", "stablemax"}, "output normalization of the cross-entropy").in("Optimizer"),
-      F::real("lr", 0, 1, "AdamW learning rate").exclusive(true, false).in("Optimizer").changes_live(),
-      F::real("weight_decay", 0, 100, "decoupled weight decay (p -= lr*wd*p)").in("Optimizer").changes_live(),
-      F::real("beta1", 0, 1, "Adam beta1").exclusive(false, true).in("Optimizer").changes_live(),
-      F::real("beta2", 0, 1, "Adam beta2").exclusive(false, true).in("Optimizer").changes_live(),
-      F::real("eps", 0, 1, "Adam epsilon").exclusive(true, false).in("Optimizer").changes_live(),
+      F::real("init_scale", 0, 1000, "every parameter multiplied by this after its usual init (Omnigrok's alpha)")
+          .exclusive(true, false).in("Model"),
+      F::choice("optimizer", {"adamw", "adam", "sgd"},
+                "adamw: decoupled weight decay; adam: weight decay as an L2 term in the gradient "
+                "(torch.optim.Adam); sgd: with momentum (torch.optim.SGD)")
+          .in("Optimizer"),
+      F::choice("loss", {"softmax", "stablemax", "mse"},
+                "cross-entropy over softmax (ce) or StableMax, or the squared error against one-hot targets")
+          .alias("ce", "softmax").in("Optimizer"),
+      F::real("lr", 0, 1, "learning rate").exclusive(true, false).in("Optimizer").changes_live(),
+      F::real("weight_decay", 0, 100, "weight decay: adamw p -= lr*wd*p; adam and sgd add wd*p to the gradient")
+          .in("Optimizer").changes_live(),
+      F::real("momentum", 0, 1, "sgd momentum").exclusive(false, true).in("Optimizer").only_if("optimizer", {"sgd"}),
+      F::real("beta1", 0, 1, "Adam beta1").exclusive(false, true).in("Optimizer").changes_live()
+          .unless("optimizer", {"sgd"}),
+      F::real("beta2", 0, 1, "Adam beta2").exclusive(false, true).in("Optimizer").changes_live()
+          .unless("optimizer", {"sgd"}),
+      F::real("eps", 0, 1, "Adam epsilon").exclusive(true, false).in("Optimizer").changes_live()
+          .unless("optimizer", {"sgd"}),
       F::integer("warmup", 0, 1000000, "linear learning-rate warmup steps").in("Optimizer"),
       F::integer("batch_size", 0, 1000000, "examples per step; 0 = full batch").in("Optimizer"),
       F::flag("perp_grad", "use gradients perpendicular to the weights").in("Optimizer").changes_live(),
       F::real("grokfast_alpha", 0, 1, "Grokfast-EMA decay").exclusive(false, true).in("Optimizer").changes_live(),
       F::real("grokfast_lambda", 0, 100, "Grokfast-EMA amplification; 0 = off").in("Optimizer").changes_live(),
       F::integer("steps", 1, 100000000, "optimizer steps").in("Run").changes_on_resume(),
+      F::integer("epochs", 0, 10000000, "passes over the training set; > 0 sets steps to epochs x steps per epoch")
+          .in("Run"),
       F::integer("seed", 0, 4294967295.0, "seed for the data split and initial weights").in("Run"),
       F::integer("eval_every", 1, 1000000, "metrics interval in steps (plus log-spaced early steps)").in("Run")
           .changes_live(),
@@ -146,10 +192,77 @@ std::string make_dataset(const Config& config, Dataset& out) {
   return "";
 }
 
+bool dense_dataset(const Config& c) { return c.dataset != "modular"; }
+
+int dense_train_size(const Config& c) {
+  if (c.n_train > 0) return c.n_train;
+  return c.dataset == "fashion-mnist" ? kFashionTrain : kMnist1dTrain;
+}
+
+int dense_test_size(const Config& c) {
+  if (c.n_test > 0) return c.n_test;
+  return c.dataset == "fashion-mnist" ? kFashionTest : kMnist1dTest;
+}
+
+int dense_feature_dim(const Config& c) {
+  return c.dataset == "fashion-mnist" ? fashion_mnist_dim(c.downsample) : Mnist1dSpec{}.final_seq_length;
+}
+
+int dense_classes(const Config&) { return 10; }  // both are ten-class datasets (digits, clothing)
+
+long train_size(const Config& c) { return dense_dataset(c) ? dense_train_size(c) : train_count(pair_spec(c)); }
+
+long run_steps(const Config& c) {
+  if (c.epochs <= 0) return c.steps;
+  const long n = train_size(c);
+  const long batch = c.batch_size > 0 ? std::min<long>(c.batch_size, n) : n;
+  return c.epochs * ((n + batch - 1) / batch);
+}
+
+std::string make_feature_data(const Config& c, FeatureData& out) {
+  const std::string err = validate(c);
+  if (!err.empty()) return err;
+  if (!dense_dataset(c)) return "dataset: modular has token pairs, not dense features";
+  if (c.dataset == "mnist1d") {
+    Mnist1dSpec spec;
+    spec.n_train = dense_train_size(c);
+    spec.n_test = dense_test_size(c);
+    spec.seed = c.seed;
+    make_mnist1d(spec, out);
+  } else {
+    FashionSpec spec;
+    spec.n_train = dense_train_size(c);
+    spec.n_test = dense_test_size(c);
+    spec.downsample = c.downsample;
+    spec.seed = c.seed;
+    const std::string load = load_fashion_mnist(spec, out);
+    if (!load.empty()) return load;
+  }
+  apply_label_noise(out, c.label_noise, c.seed);
+  return "";
+}
+
 std::string validate(const Config& c) {
   // Ranges first (the same check the setters do), then combinations.
   const std::string err = check_ranges(c, field_specs(), Visit{});
   if (!err.empty()) return err;
+  if (dense_dataset(c)) {
+    if (c.model != "mlp")
+      return "model: " + c.model + " reads token pairs; the " + c.dataset + " dataset needs model mlp";
+    if (c.dataset == "fashion-mnist") {
+      if (dense_train_size(c) > kFashionTrain)
+        return "n_train: " + std::to_string(c.n_train) + " is more than fashion-mnist's " + std::to_string(kFashionTrain) +
+               " training images";
+      if (dense_test_size(c) > kFashionTest)
+        return "n_test: " + std::to_string(c.n_test) + " is more than fashion-mnist's " + std::to_string(kFashionTest) +
+               " test images";
+      if (kFashionSide % c.downsample != 0)
+        return "downsample: " + std::to_string(c.downsample) + " does not divide " + std::to_string(kFashionSide) +
+               " (the images' side in pixels)";
+    }
+    if (run_steps(c) > 100000000) return "epochs: " + std::to_string(c.epochs) + " epochs are more than 100000000 steps";
+    return "";
+  }
   if (find_op(c.op)->elements == 0 && !is_prime(c.p))
     return "p: " + std::to_string(c.p) + " is not prime (modular division and the Fourier analysis need a prime)";
   if (c.model == "transformer" && c.d_model % c.heads != 0)

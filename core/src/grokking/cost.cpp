@@ -105,6 +105,26 @@ ModelWork reference_work(const Config& c, double V) {
   return w;
 }
 
+ModelWork feature_mlp_work(const Config& c, double dim, double classes) {
+  ModelWork w;
+  std::vector<double> widths = {dim};
+  for (int l = 0; l < c.depth; ++l) widths.push_back(c.hidden);
+  widths.push_back(classes);
+  double products = 0;
+  for (size_t l = 0; l + 1 < widths.size(); ++l) {
+    products += 2 * widths[l] * widths[l + 1];
+    w.param_count += widths[l] * widths[l + 1] + widths[l + 1];
+  }
+  const double hidden_units = double(c.hidden) * c.depth;
+  w.hidden = c.hidden;
+  w.eval_chunk = 4096;  // feature_mlp.h kEvalChunk
+  w.forward = products + 2 * hidden_units + classes + classes * kCrossEntropyWork;
+  // dW for every layer, d(input) for all but the first, bias sums and the activations' derivatives.
+  w.backward = products + (products - 2 * dim * widths[1]) + 2 * hidden_units + classes;
+  w.column_bytes = 4.0 * (3 * hidden_units + 2 * classes);
+  return w;
+}
+
 long count_snapshots(long steps) {
   long count = 0, last = -1;
   for (long s = 0; s <= std::min<long>(steps, 10); ++s) { ++count; last = s; }
@@ -117,14 +137,35 @@ long count_snapshots(long steps) {
 }
 
 // Evaluations of a run: log-spaced ones before the first eval_every, then every eval_every steps.
-double count_evaluations(const Config& c) {
-  const double early = std::min<double>(c.eval_every, c.steps);
-  return double(c.steps) / c.eval_every + std::min(early, 10.0 + 20.0 * std::log10(std::max(1.0, early / 10)));
+double count_evaluations(const Config& c, long steps) {
+  const double early = std::min<double>(c.eval_every, steps);
+  return double(steps) / c.eval_every + std::min(early, 10.0 + 20.0 * std::log10(std::max(1.0, early / 10)));
 }
 
 }  // namespace
 
+CostEstimate estimate_dense(const Config& c) {
+  CostEstimate e;
+  const double dim = dense_feature_dim(c), classes = dense_classes(c);
+  const long steps = run_steps(c);
+  e.n_train = dense_train_size(c);
+  e.n_test = dense_test_size(c);
+  e.batch = c.batch_size > 0 ? std::min<long>(c.batch_size, e.n_train) : e.n_train;
+  const ModelWork w = feature_mlp_work(c, dim, classes);
+  e.params = static_cast<long>(w.param_count);
+  e.step_work = e.batch * (w.forward + w.backward) + kOptimizerWork * w.param_count + e.batch * dim;  // + the gather
+  // The training set twice with label noise (all, then its clean and noisy parts).
+  const double evaluated = (c.label_noise > 0 ? 2.0 : 1.0) * e.n_train + e.n_test;
+  e.eval_work = evaluated * w.forward;
+  e.amortized_step_work = e.step_work + count_evaluations(c, steps) * e.eval_work / steps;
+  const double columns = std::max<double>(e.batch, std::min<double>(evaluated, w.eval_chunk));
+  e.bytes = 4.0 * w.param_count * 5 + w.column_bytes * columns + 4.0 * (dim + 1) * (e.n_train + e.n_test) +
+            4.0 * e.n_train + (c.dataset == "fashion-mnist" ? 47e6 + 8e6 : 0);  // the decompressed files while loading
+  return e;
+}
+
 CostEstimate estimate_cost(const Config& c) {
+  if (dense_dataset(c)) return estimate_dense(c);
   CostEstimate e;
   const PairSpec spec = pair_spec(c);
   const double V = n_elements(spec);
@@ -132,7 +173,8 @@ CostEstimate estimate_cost(const Config& c) {
   e.n_train = train_count(spec);
   e.n_test = pairs - e.n_train;
   e.batch = c.batch_size > 0 ? std::min<long>(c.batch_size, e.n_train) : e.n_train;
-  e.snapshots = count_snapshots(c.steps);
+  const long steps = run_steps(c);
+  e.snapshots = count_snapshots(steps);
 
   ModelWork w;
   if (c.model == "mlp") w = token_mlp_work(c, V);
@@ -162,7 +204,7 @@ CostEstimate estimate_cost(const Config& c) {
       e.snapshot_work += 4 * kKeyFrequencies * w.hidden * grid + pairs * V * (4 * kKeyFrequencies + kCrossEntropyWork);
   }
   e.snapshot_work *= kMeasuresSlowdown;
-  e.amortized_step_work = e.step_work + (count_evaluations(c) * e.eval_work + e.snapshots * e.snapshot_work) / c.steps;
+  e.amortized_step_work = e.step_work + (count_evaluations(c, steps) * e.eval_work + e.snapshots * e.snapshot_work) / steps;
 
   double columns = std::max<double>(e.batch, std::min<double>(pairs, w.eval_chunk));
   if (c.op != "s5") columns = std::max<double>(columns, std::min<double>(V * V, w.inspect_chunk));

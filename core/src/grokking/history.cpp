@@ -13,8 +13,11 @@ bool is_log_spaced_step(long step, int per_decade) {
 }
 
 json metric_to_json(const MetricPoint& m) {
-  return {{"step", m.step}, {"train_loss", m.train_loss}, {"train_acc", m.train_acc},
-          {"test_loss", m.test_loss}, {"test_acc", m.test_acc}, {"weight_norm", m.weight_norm}};
+  json j = {{"step", m.step}, {"train_loss", m.train_loss}, {"train_acc", m.train_acc},
+            {"test_loss", m.test_loss}, {"test_acc", m.test_acc}, {"weight_norm", m.weight_norm}};
+  if (m.train_acc_clean >= 0) j["train_acc_clean"] = m.train_acc_clean;
+  if (m.train_acc_noisy >= 0) j["train_acc_noisy"] = m.train_acc_noisy;
+  return j;
 }
 
 json snapshot_to_json(const Snapshot& s) {

@@ -5,7 +5,7 @@
 
 namespace grok {
 
-void AdamW::step(Params& params, const Config& c) {
+void Optimizer::step(Params& params, const Config& c) {
   float* w = params.value.data();
   float* g = params.grad.data();
   const size_t n = params.size();
@@ -39,17 +39,33 @@ void AdamW::step(Params& params, const Config& c) {
   const double warm = c.warmup > 0 ? std::min(static_cast<double>(t) / c.warmup, 1.0) : 1.0;
   const double lr = c.lr * warm;
   ++t;
+  if (c.optimizer == "sgd") {
+    const float wd = static_cast<float>(c.weight_decay), mom = static_cast<float>(c.momentum);
+    const float rate = static_cast<float>(lr);
+    for (size_t i = 0; i < n; ++i) {
+      const float d = wd != 0.0f ? g[i] + wd * w[i] : g[i];
+      // torch keeps no buffer without momentum; with it, the first step's buffer is the gradient.
+      const float b = mom == 0.0f ? d : t == 1 ? d : mom * m[i] + d;
+      m[i] = b;
+      w[i] -= rate * b;
+    }
+    return;
+  }
+  const bool decoupled = c.optimizer == "adamw";
   const double bc1 = 1.0 - std::pow(c.beta1, static_cast<double>(t));
   const double bc2 = 1.0 - std::pow(c.beta2, static_cast<double>(t));
   const float decay = static_cast<float>(1.0 - lr * c.weight_decay);
+  const float l2 = decoupled ? 0.0f : static_cast<float>(c.weight_decay);
   const float b1 = static_cast<float>(c.beta1), b2 = static_cast<float>(c.beta2);
   const float step_size = static_cast<float>(lr / bc1);
   const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
   const float eps = static_cast<float>(c.eps);
   for (size_t i = 0; i < n; ++i) {
-    w[i] *= decay;
-    m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-    v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+    float gi = g[i];
+    if (decoupled) w[i] *= decay;
+    else if (l2 != 0.0f) gi += l2 * w[i];
+    m[i] = b1 * m[i] + (1.0f - b1) * gi;
+    v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
     w[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
   }
 }

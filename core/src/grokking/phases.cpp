@@ -1,6 +1,7 @@
 #include "grok/grokking/phases.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace grok {
 
@@ -21,6 +22,19 @@ Phases infer_phases(const std::vector<MetricPoint>& metrics, const Summary& summ
     }
   }
   return ph;
+}
+
+Markers infer_markers(const std::vector<MetricPoint>& metrics) {
+  Markers mk;
+  if (metrics.empty()) return mk;
+  const double final_acc = metrics.back().test_acc;
+  for (size_t i = metrics.size(); i-- > 0;) {
+    if (std::abs(metrics[i].test_acc - final_acc) > kSettleTolerance) break;
+    mk.generalize_step = metrics[i].step;
+  }
+  for (const MetricPoint& m : metrics)
+    if (mk.best_test_step < 0 || m.test_acc > mk.best_test_acc) { mk.best_test_acc = m.test_acc; mk.best_test_step = m.step; }
+  return mk;
 }
 
 }  // namespace grok

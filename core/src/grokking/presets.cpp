@@ -53,6 +53,65 @@ Config browser() {
   c.batch_size = 0; c.steps = 5000; c.eval_every = 25;
   return c;
 }
+// ---- neural networks on real data (docs/deep-learning.md) ----
+Config mnist1d_dd() {
+  // Model-wise deep double descent (greydanus/mnist1d notebooks/deep-double-descent.ipynb): MNIST-1D
+  // with 4000 training and 12000 test examples, 15% of the training labels redrawn, MLP 40-H-H-10 with
+  // ReLU and torch's default init, SGD lr 0.01 momentum 0.9, batch 100, 500 epochs, cross-entropy, no
+  // weight decay. Sweep hidden over geomspace(2, 300, 20); the notebook's test error peaks at H = 47-61,
+  // where training error first reaches 0. Evaluated every 5 epochs (and log-spaced early on).
+  Config c;
+  c.dataset = "mnist1d"; c.n_train = 4000; c.n_test = 12000; c.label_noise = 0.15;
+  c.model = "mlp"; c.depth = 2; c.hidden = 61;
+  c.optimizer = "sgd"; c.lr = 0.01; c.momentum = 0.9; c.weight_decay = 0; c.warmup = 0; c.loss = "softmax";
+  c.batch_size = 100; c.epochs = 500; c.eval_every = 200;
+  return c;
+}
+Config mnist1d_dd_clean() {
+  Config c = mnist1d_dd();  // the same without label noise, for contrast
+  c.label_noise = 0;
+  return c;
+}
+Config fashion_dd() {
+  // Our own: the model-wise sweep on a Fashion-MNIST subset (4000 training images, all 10000 test
+  // images) with 15% label noise, MLP 784-H-H-10, the MNIST-1D notebook's optimizer, 200 epochs.
+  Config c = mnist1d_dd();
+  c.dataset = "fashion-mnist"; c.n_train = 4000; c.n_test = 10000; c.hidden = 64; c.epochs = 200;
+  return c;
+}
+Config fashion_mlp() {
+  // A sanity check against published MLP accuracies (~88-89% on Fashion-MNIST's test set): 784-100-10
+  // on all 60000 training images, Adam lr 1e-3 (no weight decay), batch 128, 10 epochs.
+  Config c;
+  c.dataset = "fashion-mnist"; c.model = "mlp"; c.depth = 1; c.hidden = 100;
+  c.optimizer = "adam"; c.lr = 1e-3; c.weight_decay = 0; c.beta1 = 0.9; c.beta2 = 0.999; c.warmup = 0;
+  c.batch_size = 128; c.epochs = 10; c.eval_every = 469;
+  return c;
+}
+Config zhang_random_labels() {
+  // Zhang et al. 2017, "Understanding deep learning requires rethinking generalization": every label
+  // of a 5000-image Fashion-MNIST subset redrawn at random; an MLP 784-512-512-10 still fits them all
+  // (train accuracy -> 100%) while test accuracy stays at chance. --label-noise 0 gives the same run on
+  // true labels, for the steps-to-fit comparison.
+  Config c;
+  c.dataset = "fashion-mnist"; c.n_train = 5000; c.n_test = 10000; c.label_noise = 1.0;
+  c.model = "mlp"; c.depth = 2; c.hidden = 512;
+  c.optimizer = "sgd"; c.lr = 0.01; c.momentum = 0.9; c.weight_decay = 0; c.warmup = 0;
+  c.batch_size = 100; c.epochs = 300; c.eval_every = 250; c.stop_at_grok = false;
+  return c;
+}
+Config omnigrok_fashion() {
+  // Omnigrok (Liu, Michaud & Tegmark 2022; KindXiaoming/Omnigrok mnist/grokking) on Fashion-MNIST (MNIST
+  // itself is not installable here): MLP 784-200-200-10 with ReLU, every parameter x8 at init, MSE on
+  // one-hot targets, AdamW lr 1e-3 wd 0.01, batch 200, 1000 training images (a seeded subset; Omnigrok
+  // takes the first 1000), 100k steps. Omnigrok trains in float64; we train in float32.
+  Config c;
+  c.dataset = "fashion-mnist"; c.n_train = 1000; c.n_test = 10000;
+  c.model = "mlp"; c.depth = 2; c.hidden = 200; c.init_scale = 8; c.loss = "mse";
+  c.optimizer = "adamw"; c.lr = 1e-3; c.weight_decay = 0.01; c.beta1 = 0.9; c.beta2 = 0.999; c.warmup = 0;
+  c.batch_size = 200; c.steps = 100000; c.eval_every = 500;
+  return c;
+}
 }  // namespace
 
 const std::vector<Preset>& presets() {
@@ -62,6 +121,12 @@ const std::vector<Preset>& presets() {
       {"pair-mlp", "Google PAIR's MLP (24 ReLU units, shared 500-wide embedding, a+b mod 67, 40% of pairs a<=b) at lr 1e-2: groks in a few thousand steps", pair_mlp()},
       {"pair-notebook", "Google PAIR's MLP exactly as its notebook trains it (lr 1e-3): groks after 15k-140k steps", pair_notebook()},
       {"power2022", "Power et al. 2022: 2-layer post-LN transformer, a/b mod 97, 50% of pairs, batch 512", power2022()},
+      {"mnist1d-dd", "Deep double descent on MNIST-1D (Greydanus's notebook): 4000 train, 15% label noise, MLP 40-H-H-10, SGD, 500 epochs; sweep hidden", mnist1d_dd()},
+      {"mnist1d-dd-clean", "The MNIST-1D double-descent setup without label noise", mnist1d_dd_clean()},
+      {"fashion-dd", "Model-wise double descent on 4000 Fashion-MNIST images with 15% label noise, MLP 784-H-H-10, 200 epochs", fashion_dd()},
+      {"fashion-mlp", "A 784-100-10 MLP on all of Fashion-MNIST (Adam, 10 epochs): the sanity check, ~88% test accuracy", fashion_mlp()},
+      {"zhang-random-labels", "Zhang et al. 2017: an MLP fits 5000 Fashion-MNIST images with random labels; test stays at chance", zhang_random_labels()},
+      {"omnigrok-fashion", "Omnigrok on Fashion-MNIST: MLP 784-200-200-10, init x8, MSE, AdamW, 1000 images: memorizes, then generalizes", omnigrok_fashion()},
   };
   return list;
 }

@@ -24,7 +24,10 @@ json summary_to_json(const Summary& s, const std::vector<MetricPoint>& metrics, 
                      bool complete) {
   const auto opt_step = [](long v) { return v < 0 ? json(nullptr) : json(v); };
   const Phases ph = infer_phases(metrics, s);
+  const Markers mk = infer_markers(metrics);
   return {{"memorize_step", opt_step(s.memorize_step)}, {"grok_step", opt_step(s.grok_step)},
+          {"generalize_step", opt_step(mk.generalize_step)}, {"best_test_step", opt_step(mk.best_test_step)},
+          {"best_test_acc", mk.best_test_acc}, {"params", s.params},
           {"steps", s.steps}, {"final_train_acc", s.final_train_acc},
           {"final_test_acc", s.final_test_acc}, {"wall_seconds", s.wall_seconds},
           {"measures_seconds", s.measures_seconds},
@@ -39,15 +42,25 @@ json summary_to_json(const Summary& s, const std::vector<MetricPoint>& metrics, 
 json run_to_json(const RunData& run) {
   json metrics = json::array();
   for (const auto& m : run.metrics) metrics.push_back(metric_to_json(m));
-  return {{"schema", kRunSchema},
-          {"config", config_to_json(run.config)},
-          {"metrics", metrics},
-          {"snapshots", snapshots_to_json(run.snapshots)},
-          {"summary", summary_to_json(run.summary, run.metrics, run.circuit_freqs, run.complete)}};
+  json j = {{"schema", kRunSchema},
+            {"config", config_to_json(run.config)},
+            {"metrics", metrics},
+            {"snapshots", snapshots_to_json(run.snapshots)},
+            {"summary", summary_to_json(run.summary, run.metrics, run.circuit_freqs, run.complete)}};
+  if (run.label_noise.redrawn > 0)
+    j["label_noise"] = {{"redrawn", run.label_noise.redrawn}, {"changed_examples", run.label_noise.changed_examples}};
+  return j;
 }
 
 RunData run_from_trainer(const Trainer& t, bool complete) {
-  return RunData{t.config(), t.metrics(), t.snapshots(), t.summary(), t.circuit_freqs(), complete};
+  RunData run{t.config(), t.metrics(), t.snapshots(), t.summary(), t.circuit_freqs(), {}, complete};
+  if (t.dense()) {
+    const FeatureData& d = t.features();
+    run.label_noise.redrawn = static_cast<long>(d.redrawn.size());
+    for (int i : d.redrawn)
+      if (d.train.y[i] != d.clean_train_y[i]) run.label_noise.changed_examples.push_back(i);
+  }
+  return run;
 }
 
 namespace {
@@ -83,6 +96,11 @@ std::string run_from_json(const json& j, RunData& out) {
         !read_number(m, "test_acc", p.test_acc, err, where) || !read_number(m, "weight_norm", p.weight_norm, err, where))
       return err;
     p.step = static_cast<long>(step);
+    for (auto [key, field] : {std::pair{"train_acc_clean", &p.train_acc_clean}, std::pair{"train_acc_noisy", &p.train_acc_noisy}}) {
+      if (!m.contains(key)) continue;
+      if (!m[key].is_number()) return where + ": '" + key + "' is not a number";
+      *field = m[key].get<double>();
+    }
     run.metrics.push_back(p);
   }
   if (j.contains("snapshots")) {
@@ -126,6 +144,22 @@ std::string run_from_json(const json& j, RunData& out) {
       if (!k.is_number_integer() || k.get<long>() < 1 || 2 * k.get<long>() >= run.config.p)
         return "run file: summary.circuit_freqs must hold integers in [1, (p-1)/2]";
       run.circuit_freqs.push_back(k.get<int>());
+    }
+  }
+  if (s.contains("params")) {
+    if (!s["params"].is_number_integer() || s["params"].get<long long>() < 0)
+      return "run file: summary.params must be a non-negative integer";
+    run.summary.params = s["params"].get<long>();
+  }
+  if (j.contains("label_noise")) {
+    const json& ln = j["label_noise"];
+    if (!ln.is_object() || !ln.contains("redrawn") || !ln["redrawn"].is_number_integer() ||
+        !ln.contains("changed_examples") || !ln["changed_examples"].is_array())
+      return "run file: label_noise must be {redrawn, changed_examples}";
+    run.label_noise.redrawn = ln["redrawn"].get<long>();
+    for (const auto& v : ln["changed_examples"]) {
+      if (!v.is_number_integer() || v.get<long long>() < 0) return "run file: label_noise.changed_examples must hold example indices";
+      run.label_noise.changed_examples.push_back(v.get<int>());
     }
   }
   run.complete = s.value("complete", true);

@@ -16,35 +16,68 @@ double seconds_since(Clock::time_point t0) {
 uint64_t batch_seed(uint64_t seed) { return seed ^ 0xd1b54a32d192ed03ull; }
 }  // namespace
 
-std::string Trainer::create(const Config& config, std::unique_ptr<Trainer>& out) {
+std::string Trainer::create(const Config& config_in, std::unique_ptr<Trainer>& out) {
   std::unique_ptr<Trainer> t(new Trainer());
+  Config config = config_in;
+  std::string err = validate(config);
+  if (!err.empty()) return err;
+  config.steps = static_cast<int>(run_steps(config));  // epochs, when given, decide the steps
   t->config_ = config;
-  std::string err = make_dataset(config, t->data_);
-  if (!err.empty()) return err;
-  err = make_model<float>(config, t->data_, t->model_);
-  if (!err.empty()) return err;
-  t->optimizer_ = AdamW(t->model_->params().size());
-  t->summary_.split_hash = split_hash(t->data_);
+  t->dense_ = dense_dataset(config);
+  int n_train = 0;
+  if (t->dense_) {
+    err = make_feature_data(config, t->features_);
+    if (!err.empty()) return err;
+    err = make_feature_model<float>(config, t->features_.train.dim, t->features_.classes, t->model_);
+    if (!err.empty()) return err;
+    n_train = t->features_.train.size();
+    for (int i = 0; i < n_train; ++i)
+      (!t->features_.redrawn.empty() && t->features_.train.y[i] != t->features_.clean_train_y[i] ? t->noisy_idx_
+                                                                                               : t->clean_idx_)
+          .push_back(i);
+    t->summary_.split_hash = feature_hash(t->features_);
+  } else {
+    err = make_dataset(config, t->data_);
+    if (!err.empty()) return err;
+    err = make_model<float>(config, t->data_, t->model_);
+    if (!err.empty()) return err;
+    n_train = t->data_.train.size();
+    t->summary_.split_hash = split_hash(t->data_);
+  }
+  t->optimizer_ = Optimizer(t->model_->params().size());
   t->summary_.init_param_hash = t->model_->params().hash();
+  for (const auto& info : t->model_->params().info) t->summary_.params += static_cast<long>(info.size());
   t->batch_rng_ = Rng(batch_seed(config.seed));
-  const int n_train = t->data_.train.size();
   t->order_.resize(n_train);
   for (int i = 0; i < n_train; ++i) t->order_[i] = i;
   t->cursor_ = n_train;  // forces a shuffle on the first minibatch
   const int bs = config.batch_size > 0 ? std::min(config.batch_size, n_train) : n_train;
-  t->batch_a_.resize(bs); t->batch_b_.resize(bs); t->batch_y_.resize(bs);
+  t->batch_y_.resize(bs);
+  if (t->dense_) t->batch_x_.resize(static_cast<size_t>(bs) * t->features_.train.dim);
+  else { t->batch_a_.resize(bs); t->batch_b_.resize(bs); }
   out = std::move(t);
   return "";
 }
 
 void Trainer::next_batch() {
   // Epochs without replacement, reshuffled each epoch (a DataLoader with shuffle=True).
-  const size_t bs = batch_a_.size();
+  const size_t bs = batch_y_.size();
+  const int dim = features_.train.dim;
   for (size_t i = 0; i < bs; ++i) {
     if (cursor_ >= order_.size()) { batch_rng_.shuffle(order_); cursor_ = 0; }
     const int k = order_[cursor_++];
-    batch_a_[i] = data_.train.a[k]; batch_b_[i] = data_.train.b[k]; batch_y_[i] = data_.train.y[k];
+    if (dense_) {
+      std::copy(features_.train.example(k), features_.train.example(k) + dim, batch_x_.begin() + i * dim);
+      batch_y_[i] = features_.train.y[k];
+    } else {
+      batch_a_[i] = data_.train.a[k]; batch_b_[i] = data_.train.b[k]; batch_y_[i] = data_.train.y[k];
+    }
   }
+}
+
+Inputs Trainer::train_inputs() const {
+  return dense_ ? Inputs::features(features_.train.x.data(), features_.train.dim)
+                : Inputs::pairs(data_.train.a.data(), data_.train.b.data());
 }
 
 bool Trainer::step() {
@@ -52,13 +85,15 @@ bool Trainer::step() {
   Model& m = *model_;
   m.params().zero_grad();
   BatchStats st;
-  if (config_.batch_size <= 0 || config_.batch_size >= data_.train.size()) {
-    const Examples& tr = data_.train;
-    st = m.forward_backward(tr.a.data(), tr.b.data(), tr.y.data(), tr.size(), tr.size());
+  const int n_train = static_cast<int>(order_.size());
+  if (config_.batch_size <= 0 || config_.batch_size >= n_train) {
+    st = m.forward_backward(train_inputs(), dense_ ? features_.train.y.data() : data_.train.y.data(), n_train, n_train);
   } else {
     next_batch();
-    const int n = static_cast<int>(batch_a_.size());
-    st = m.forward_backward(batch_a_.data(), batch_b_.data(), batch_y_.data(), n, n);
+    const int n = static_cast<int>(batch_y_.size());
+    const Inputs in = dense_ ? Inputs::features(batch_x_.data(), features_.train.dim)
+                             : Inputs::pairs(batch_a_.data(), batch_b_.data());
+    st = m.forward_backward(in, batch_y_.data(), n, n);
   }
   optimizer_.step(m.params(), config_);
   step_seconds_ += seconds_since(t0);
@@ -74,15 +109,46 @@ bool Trainer::step() {
   return finite;
 }
 
+double Trainer::subset_accuracy(const std::vector<int>& idx) {
+  if (idx.empty()) return -1;
+  // Gathered a chunk at a time, so memory stays bounded on the largest datasets.
+  constexpr int kChunk = 4096;
+  const int dim = features_.train.dim;
+  std::vector<float> x(static_cast<size_t>(std::min<size_t>(kChunk, idx.size())) * dim);
+  std::vector<int> y(std::min<size_t>(kChunk, idx.size()));
+  BatchStats total;
+  for (size_t start = 0; start < idx.size(); start += kChunk) {
+    const int m = static_cast<int>(std::min<size_t>(kChunk, idx.size() - start));
+    for (int i = 0; i < m; ++i) {
+      const int k = idx[start + i];
+      std::copy(features_.train.example(k), features_.train.example(k) + dim, x.begin() + static_cast<size_t>(i) * dim);
+      y[i] = features_.train.y[k];
+    }
+    total += model_->evaluate(Inputs::features(x.data(), dim), y.data(), m);
+  }
+  return total.accuracy();
+}
+
 const MetricPoint& Trainer::evaluate() {
   const auto t0 = Clock::now();
   Model& m = *model_;
   MetricPoint p;
   p.step = optimizer_.t;
-  const Examples& tr = data_.train;
-  const Examples& te = data_.test;
-  const BatchStats a = m.evaluate(tr.a.data(), tr.b.data(), tr.y.data(), tr.size());
-  const BatchStats b = m.evaluate(te.a.data(), te.b.data(), te.y.data(), te.size());
+  BatchStats a, b;
+  if (dense_) {
+    const FeatureSet& te = features_.test;
+    a = m.evaluate(train_inputs(), features_.train.y.data(), features_.train.size());
+    b = m.evaluate(Inputs::features(te.x.data(), te.dim), te.y.data(), te.size());
+    if (!noisy_idx_.empty()) {  // label noise: how much of the right and of the wrong labels is fitted
+      p.train_acc_clean = subset_accuracy(clean_idx_);
+      p.train_acc_noisy = subset_accuracy(noisy_idx_);
+    }
+  } else {
+    const Examples& tr = data_.train;
+    const Examples& te = data_.test;
+    a = m.evaluate(tr.a.data(), tr.b.data(), tr.y.data(), tr.size());
+    b = m.evaluate(te.a.data(), te.b.data(), te.y.data(), te.size());
+  }
   p.train_loss = a.mean_loss(); p.train_acc = a.accuracy();
   p.test_loss = b.mean_loss(); p.test_acc = b.accuracy();
   p.weight_norm = std::sqrt(m.params().sum_squares());
@@ -105,6 +171,7 @@ void Trainer::sync_times() {
 }
 
 void Trainer::snapshot() {
+  if (dense_) return;  // the progress measures are Fourier analyses of token pairs
   const auto t0 = Clock::now();
   Snapshot s;
   s.step = optimizer_.t;
@@ -121,7 +188,7 @@ void Trainer::snapshot() {
 }
 
 bool Trainer::refresh_circuit() {
-  if (snapshots_.empty() || config_.op != "add") return false;
+  if (dense_ || snapshots_.empty() || config_.op != "add") return false;
   std::vector<int> freqs = snapshots_.back().key_freqs;
   std::sort(freqs.begin(), freqs.end());
   if (freqs.empty() || freqs == circuit_freqs_) return false;

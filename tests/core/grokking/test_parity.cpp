@@ -12,6 +12,18 @@
 //
 // The fixture list is fixed here, not globbed: a fixture for a model that does not exist yet (or
 // is missing on disk) FAILS, it is never skipped.
+//
+// The MLP on dense features (parity_feature_mlp_*) is checked the same way, from a batch of float32
+// inputs x (in_dim x n). The optimizer fixtures (parity_optimizer_*) hold torch.optim's trajectory
+// (SGD with momentum, Adam with coupled L2, AdamW; LambdaLR warmup lr * min(t / warmup, 1), 0-based
+// t, so the first warmup step has lr 0) on a small feature MLP and one batch, computed in float64
+// from float32 weights: we run our float32 Optimizer from the same weights and compare every tensor
+// after each step. Bound 1e-5: each step rounds the weights to float32 (~6e-8 relative) on top of the
+// gradient's float32 error, over 4 steps a few 1e-7 (a float32 torch run deviates from the float64
+// one by 0.9-1.6e-7, see scripts/make-parity-fixture); a wrong rule (warmup off by one step, decay
+// coupled instead of decoupled, a missing bias correction, dampening) moves the weights by ~lr * 0.1
+// or more, i.e. >= 1e-3 relative. Adam's update follows the sign of each gradient entry, so the
+// fixtures keep every nonzero entry >= 1e-4 of its tensor's largest (float32 cannot flip a sign).
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +39,7 @@
 
 #include "grok/grokking/models/factory.h"
 #include "grok/grokking/models/model.h"
+#include "grok/grokking/optimizer.h"
 #include "grok/data/token_pairs.h"
 #include "grok/grokking/models/transformer/transformer.h"
 
@@ -96,6 +109,38 @@ double rel_inf_error(const M& ours, const Tensor& ref) {
   return diff / std::max(scale, 1e-30);
 }
 
+// Same tensors, same names, same shapes, same order on both sides; then overwrite ours with torch's.
+template <class S>
+void load_weights(grok::ParamsT<S>& P, const json& list) {
+  const auto weights = read_named(list);
+  REQUIRE(weights.size() == P.info.size());
+  REQUIRE(list.size() == P.info.size());
+  for (size_t k = 0; k < P.info.size(); ++k)  // the order is part of the contract too
+    CHECK(list[k].at("name").get<std::string>() == P.info[k].name);
+  for (size_t k = 0; k < P.info.size(); ++k) {
+    const auto& info = P.info[k];
+    INFO("parameter " << info.name << " (" << info.rows << " x " << info.cols << ")");
+    const auto it = weights.find(info.name);
+    REQUIRE(it != weights.end());
+    REQUIRE(it->second.rows == info.rows);
+    REQUIRE(it->second.cols == info.cols);
+    for (size_t i = 0; i < info.size(); ++i) P.value[info.offset + i] = static_cast<S>(it->second.data[i]);
+  }
+}
+
+// The batch's dense inputs (in_dim x n, column-major), float32 values exactly as the fixture has them.
+std::vector<float> read_features(const json& batch, int in_dim, int n) {
+  const Tensor x = read_tensor(batch.at("x"));
+  REQUIRE(x.rows == in_dim);
+  REQUIRE(x.cols == n);
+  std::vector<float> out(x.data.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<float>(x.data[i]);
+    REQUIRE(static_cast<double>(out[i]) == x.data[i]);  // the generator draws float32 inputs
+  }
+  return out;
+}
+
 template <class S>
 void check_parity(const std::string& fixture, double tol) {
   const json fx = load_fixture(fixture);
@@ -108,21 +153,8 @@ void check_parity(const std::string& fixture, double tol) {
   INFO("make_model: " << err);
   REQUIRE(err == "");
 
-  // Same tensors, same names, same shapes on both sides; then overwrite ours with torch's.
   auto& P = model->params();
-  const auto weights = read_named(fx.at("params"));
-  REQUIRE(weights.size() == P.info.size());
-  for (size_t k = 0; k < P.info.size(); ++k)  // transformer.h: the order is part of the contract too
-    CHECK(fx.at("params")[k].at("name").get<std::string>() == P.info[k].name);
-  for (size_t k = 0; k < P.info.size(); ++k) {
-    const auto& info = P.info[k];
-    INFO("parameter " << info.name << " (" << info.rows << " x " << info.cols << ")");
-    const auto it = weights.find(info.name);
-    REQUIRE(it != weights.end());
-    REQUIRE(it->second.rows == info.rows);
-    REQUIRE(it->second.cols == info.cols);
-    for (size_t i = 0; i < info.size(); ++i) P.value[info.offset + i] = static_cast<S>(it->second.data[i]);
-  }
+  load_weights(P, fx.at("params"));  // transformer.h: the order is part of the contract too
 
   const std::vector<int> a = fx.at("batch").at("a").get<std::vector<int>>();
   const std::vector<int> b = fx.at("batch").at("b").get<std::vector<int>>();
@@ -188,6 +220,129 @@ const char* const kFixtures[] = {
     "parity_transformer_2l_postln_stablemax",
 };
 
+// The MLP on dense features: logits, last hidden layer (inspect, with and without the logits of the
+// same pass), mean loss (cross-entropy or MSE) and every gradient.
+template <class S>
+void check_feature_parity(const std::string& fixture, double tol) {
+  const json fx = load_fixture(fixture);
+  REQUIRE(fx.at("schema") == "grok-parity/1");
+  const Config config = fixture_config(fx.at("config"));
+  const int in_dim = fx.at("in_dim").get<int>(), classes = fx.at("classes").get<int>();
+  std::unique_ptr<ModelT<S>> model;
+  const std::string err = grok::make_feature_model<S>(config, in_dim, classes, model);
+  INFO("make_feature_model: " << err);
+  REQUIRE(err == "");
+  auto& P = model->params();
+  load_weights(P, fx.at("params"));
+
+  const std::vector<int> y = fx.at("batch").at("y").get<std::vector<int>>();
+  const int n = static_cast<int>(y.size());
+  REQUIRE(n > 0);
+  const std::vector<float> x = read_features(fx.at("batch"), in_dim, n);
+  const grok::Inputs in = grok::Inputs::features(x.data(), in_dim);
+  const Tensor ref_logits = read_tensor(fx.at("logits"));
+  const Tensor ref_hidden = read_tensor(fx.at("hidden_activations"));
+  const double ref_loss = fx.at("loss").get<double>();
+  const auto grads = read_named(fx.at("grads"));
+  REQUIRE(grads.size() == P.info.size());
+
+  typename ModelT<S>::Mat out, hidden, both_logits;
+  model->logits(in, n, out);
+  const double logits_err = rel_inf_error(out, ref_logits);
+  INFO("logits: max abs diff / max abs value = " << logits_err);
+  CHECK(logits_err < tol);
+
+  model->inspect(in, n, hidden, nullptr);
+  const double hidden_err = rel_inf_error(hidden, ref_hidden);
+  INFO("hidden activations: max abs diff / max abs value = " << hidden_err);
+  CHECK(hidden_err < tol);
+  model->inspect(in, n, hidden, &both_logits);
+  CHECK(rel_inf_error(hidden, ref_hidden) < tol);
+  CHECK(rel_inf_error(both_logits, ref_logits) < tol);
+
+  P.zero_grad();
+  const grok::BatchStats st = model->forward_backward(in, y.data(), n, n);
+  const double loss_err = std::abs(st.mean_loss() - ref_loss) / std::abs(ref_loss);
+  INFO("mean loss ours " << st.mean_loss() << " torch " << ref_loss << " relative error " << loss_err);
+  CHECK(loss_err < tol);
+  CHECK(st.count == n);
+  // evaluate() is the same forward and loss without the gradient.
+  const grok::BatchStats ev = model->evaluate(in, y.data(), n);
+  CHECK(std::abs(ev.mean_loss() - ref_loss) / std::abs(ref_loss) < tol);
+
+  for (size_t k = 0; k < P.info.size(); ++k) {
+    const auto it = grads.find(P.info[k].name);
+    REQUIRE(it != grads.end());
+    const double e = rel_inf_error(P.g(static_cast<int>(k)), it->second);
+    INFO("gradient " << P.info[k].name << ": max abs diff / max abs value = " << e);
+    CHECK(e < tol);
+  }
+}
+
+// The optimizer: our float32 Optimizer from torch's initial weights, one batch, every step's loss and
+// the weights after every step against torch.optim's float64 trajectory.
+void check_optimizer_parity(const std::string& fixture, double tol) {
+  const json fx = load_fixture(fixture);
+  REQUIRE(fx.at("schema") == "grok-parity-optimizer/1");
+  const Config config = fixture_config(fx.at("config"));
+  REQUIRE(config.grokfast_lambda == 0.0);  // torch.optim has no gradient filters
+  REQUIRE_FALSE(config.perp_grad);
+  const int in_dim = fx.at("in_dim").get<int>(), classes = fx.at("classes").get<int>();
+  std::unique_ptr<ModelT<float>> model;
+  const std::string err = grok::make_feature_model<float>(config, in_dim, classes, model);
+  INFO("make_feature_model: " << err);
+  REQUIRE(err == "");
+  auto& P = model->params();
+  load_weights(P, fx.at("params"));
+
+  const std::vector<int> y = fx.at("batch").at("y").get<std::vector<int>>();
+  const int n = static_cast<int>(y.size());
+  REQUIRE(n > 0);
+  const std::vector<float> x = read_features(fx.at("batch"), in_dim, n);
+  const grok::Inputs in = grok::Inputs::features(x.data(), in_dim);
+
+  const json& trajectory = fx.at("trajectory");
+  REQUIRE(trajectory.size() >= 2);
+  grok::Optimizer opt(P.size());
+  for (size_t t = 0; t < trajectory.size(); ++t) {
+    const json& rec = trajectory[t];
+    INFO("step " << t << " (lr " << rec.at("lr").get<double>() << ")");
+    REQUIRE(rec.at("step").get<size_t>() == t);
+    const double warm = config.warmup > 0 ? std::min(static_cast<double>(t) / config.warmup, 1.0) : 1.0;
+    CHECK(std::abs(config.lr * warm - rec.at("lr").get<double>()) <= 1e-15 * config.lr);  // optimizer.h's rule
+
+    P.zero_grad();
+    const grok::BatchStats st = model->forward_backward(in, y.data(), n, n);
+    const double ref_loss = rec.at("loss").get<double>();
+    const double loss_err = std::abs(st.mean_loss() - ref_loss) / std::abs(ref_loss);
+    INFO("loss before the step: ours " << st.mean_loss() << " torch " << ref_loss << " relative error " << loss_err);
+    CHECK(loss_err < tol);
+    opt.step(P, config);
+    REQUIRE(opt.t == static_cast<long>(t) + 1);
+
+    const auto ref = read_named(rec.at("params"));
+    REQUIRE(ref.size() == P.info.size());
+    for (size_t k = 0; k < P.info.size(); ++k) {
+      const auto it = ref.find(P.info[k].name);
+      REQUIRE(it != ref.end());
+      const double e = rel_inf_error(P.w(static_cast<int>(k)), it->second);
+      INFO("weights " << P.info[k].name << " after the step: max abs diff / max abs value = " << e);
+      CHECK(e < tol);
+    }
+  }
+}
+
+const char* const kFeatureFixtures[] = {
+    "parity_feature_mlp_relu_ce",   // 2 hidden layers, relu, softmax cross-entropy
+    "parity_feature_mlp_quad_mse",  // 3 hidden layers, x^2, MSE on one-hot (torch nn.MSELoss)
+};
+
+const char* const kOptimizerFixtures[] = {
+    "parity_optimizer_sgd_momentum",  // torch.optim.SGD, momentum 0.9, L2 weight decay, no warmup
+    "parity_optimizer_adam_l2",       // torch.optim.Adam, coupled L2, 3 warmup steps (the first has lr 0)
+    "parity_optimizer_adamw",         // torch.optim.AdamW, decoupled decay 0.5, no warmup
+};
+
 }  // namespace
 
 TEST_CASE("float32 models match PyTorch (logits, loss, every gradient)", "[parity]") {
@@ -199,5 +354,23 @@ TEST_CASE("float32 models match PyTorch (logits, loss, every gradient)", "[parit
 TEST_CASE("float64 models match PyTorch to rounding", "[parity]") {
   for (const char* name : kFixtures) {
     SECTION(name) { check_parity<double>(name, 1e-9); }
+  }
+}
+
+TEST_CASE("float32 feature MLP matches PyTorch (logits, hidden, loss, every gradient)", "[parity]") {
+  for (const char* name : kFeatureFixtures) {
+    SECTION(name) { check_feature_parity<float>(name, 1e-4); }
+  }
+}
+
+TEST_CASE("float64 feature MLP matches PyTorch to rounding", "[parity]") {
+  for (const char* name : kFeatureFixtures) {
+    SECTION(name) { check_feature_parity<double>(name, 1e-9); }
+  }
+}
+
+TEST_CASE("Optimizer follows torch.optim's trajectory (sgd momentum, adam L2, adamw, warmup)", "[parity]") {
+  for (const char* name : kOptimizerFixtures) {
+    SECTION(name) { check_optimizer_parity(name, 1e-5); }
   }
 }

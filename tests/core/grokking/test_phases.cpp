@@ -35,3 +35,14 @@ TEST_CASE("phases: boundaries at memorization, test-loss collapse and grokking")
   CHECK(ph.memorization_end == -1);
   CHECK(ph.circuit_end == -1);
 }
+
+TEST_CASE("markers for runs that never reach 99%: when test accuracy settles, and its best") {
+  std::vector<MetricPoint> m;
+  const double acc[] = {0.1, 0.30, 0.52, 0.47, 0.44, 0.46, 0.488, 0.495, 0.50};  // a dip, then a slow rise
+  for (int i = 0; i < 9; ++i) { MetricPoint p; p.step = 100 * i; p.test_acc = acc[i]; m.push_back(p); }
+  const Markers mk = infer_markers(m);
+  CHECK(mk.generalize_step == 700);  // from 0.495 on, within one point of the final 0.50 (0.488 is not)
+  CHECK(mk.best_test_step == 200);
+  CHECK(mk.best_test_acc == Approx(0.52));
+  CHECK(infer_markers({}).generalize_step == -1);
+}

@@ -97,7 +97,7 @@ TEST_CASE("transformer training steps and evaluations allocate nothing after the
     REQUIRE(t != nullptr);
     t->set_fast_path(k.fast);
     REQUIRE(t->fast_path() == k.fast);
-    AdamW opt(m->params().size());
+    Optimizer opt(m->params().size());
     const Examples& tr = d.train;
     const Examples& te = d.test;
     auto step = [&] {

@@ -34,6 +34,7 @@ struct FieldSpec {
   double min = 0, max = 0;              // inclusive range for Int/Real (Real may exclude an end)
   bool exclusive_min = false, exclusive_max = false;
   std::vector<std::string> choices;     // for Choice
+  std::vector<std::pair<std::string, std::string>> aliases;  // Choice: other names read as a choice ("ce" -> "softmax")
   const char* help = "";
   const char* group = "";               // the form group the page shows it in ("Task", "Model", ...)
   const char* label = "";               // short form label; "" = the name with spaces
@@ -54,6 +55,7 @@ struct FieldSpec {
   FieldSpec& changes_live() { live = true; return *this; }
   FieldSpec& changes_on_resume() { resumable = true; live = true; return *this; }
   FieldSpec& native() { native_only = true; return *this; }
+  FieldSpec& alias(const char* other, const char* choice) { aliases.push_back({other, choice}); return *this; }
   FieldSpec& neutral() { result_neutral = true; return *this; }
   FieldSpec& only_if(const char* field, std::vector<std::string> values) {
     when.push_back({field, std::move(values), false});
@@ -111,11 +113,14 @@ std::string field_from_string(C& c, const FieldSpec& f, const std::string& text,
   const std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
   const std::string bad = std::string(f.name) + ": '" + shown + "' is not " + range_text(f);
   if (f.kind == K::Choice) {
-    bool known = false;
-    for (const auto& ch : f.choices) known = known || ch == text;
-    if (!known) return bad;
+    std::string value;
+    for (const auto& ch : f.choices)
+      if (ch == text) value = ch;
+    for (const auto& [other, ch] : f.aliases)
+      if (other == text) value = ch;
+    if (value.empty()) return bad;
     visit(c, f.name, [&](auto& v) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) v = text;
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) v = value;
     });
     return "";
   }

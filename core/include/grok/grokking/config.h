@@ -9,31 +9,41 @@
 #include <vector>
 
 #include "grok/common/field_table.h"
+#include "grok/data/features.h"
 #include "grok/data/token_pairs.h"
 
 namespace grok {
 
 struct Config {
   // --- task ---
+  std::string dataset = "modular";  // modular: token pairs of an operation; mnist1d, fashion-mnist: dense features
   std::string op = "add";           // binary operation (data/token_pairs.h ops())
   int p = 97;                       // prime modulus (ignored by s5, which has 120 elements)
   double train_fraction = 0.3;      // share of all pairs used for training, the rest is the test set
   std::string pairs = "all";        // all: every (a, b); unordered: a <= b only (commutative ops, as PAIR)
+  int n_train = 0;                  // dense datasets: training examples (0 = the dataset's standard split)
+  int n_test = 0;                   // dense datasets: test examples (0 = the dataset's standard split)
+  double label_noise = 0.0;         // share of training labels redrawn uniformly at random (1 = random labels)
+  int downsample = 1;               // fashion-mnist: k x k pixel blocks averaged (28 / k pixels a side)
   // --- model ---
   std::string model = "transformer";// mlp | transformer
   int layers = 1;                   // transformer blocks (1 or 2)
   int d_model = 128;                // residual width (transformer) / embedding width (mlp)
   int heads = 4;                    // attention heads; d_model must be a multiple
   int d_mlp = 512;                  // transformer MLP width
-  int hidden = 24;                  // MLP hidden units
+  int hidden = 24;                  // MLP hidden units (every hidden layer of the feature MLP)
+  int depth = 1;                    // feature MLP: hidden layers
   std::string mlp_input = "embed";  // embed: per-operand embeddings then W_in; tied: relu(W[a] + W[b]);
                                     // factored: PAIR's notebook model (see models/token_mlp.h)
   std::string activation = "relu";  // relu | quad (x^2, Gromov 2023)
   std::string layer_norm = "none";  // none (Nanda 2023) | post (Power 2022)
+  double init_scale = 1.0;          // every parameter multiplied by this after init (Omnigrok's alpha)
   // --- loss and optimizer ---
-  std::string loss = "softmax";     // softmax | stablemax (Prieto et al. 2025)
-  double lr = 1e-3;                 // AdamW learning rate
-  double weight_decay = 1.0;        // decoupled: p -= lr * wd * p, on all parameters
+  std::string optimizer = "adamw";  // adamw | adam (L2 in the gradient) | sgd (with momentum)
+  std::string loss = "softmax";     // softmax (cross-entropy, "ce") | stablemax (Prieto et al. 2025) | mse (one-hot)
+  double lr = 1e-3;                 // learning rate
+  double weight_decay = 1.0;        // adamw: decoupled, p -= lr * wd * p; adam, sgd: + wd * p in the gradient
+  double momentum = 0.0;            // sgd: heavy-ball momentum (torch.optim.SGD, no dampening)
   double beta1 = 0.9;
   double beta2 = 0.98;
   double eps = 1e-8;
@@ -44,6 +54,7 @@ struct Config {
   double grokfast_lambda = 0.0;     // Grokfast-EMA amplification; 0 = off
   // --- run ---
   int steps = 20000;                // optimizer steps
+  int epochs = 0;                   // > 0: steps = epochs x steps per epoch (ceil(n_train / batch))
   uint64_t seed = 0;                // data split and initial weights; same seed, same run, native or wasm
   int eval_every = 100;             // metrics every N steps, plus log-spaced steps early on
   bool stop_at_grok = false;        // end the run once test accuracy >= 99%
@@ -78,8 +89,21 @@ std::string config_from_json(const nlohmann::json& j, Config& c);
 PairSpec pair_spec(const Config& c);
 int n_elements(const Config& c);
 long pair_count(const Config& c);
-// Validates the config, then builds its dataset. "" or a message naming the field.
+// Validates the config, then builds its token-pair dataset. "" or a message naming the field.
 std::string make_dataset(const Config& config, Dataset& out);
+
+// Dense datasets (data/features.h): whether the config uses one, its training and test sizes (the
+// standard split when n_train / n_test are 0), and the steps a run takes (epochs x steps per epoch
+// when epochs > 0, else steps).
+bool dense_dataset(const Config& c);
+int dense_train_size(const Config& c);
+int dense_test_size(const Config& c);
+long train_size(const Config& c);  // training examples of either kind
+int dense_feature_dim(const Config& c);  // features per example: mnist1d 40, fashion-mnist (28 / downsample)^2
+int dense_classes(const Config& c);      // 10 for both
+long run_steps(const Config& c);
+// Validates the config, then builds (generates or loads) its dense dataset, label noise applied.
+std::string make_feature_data(const Config& config, FeatureData& out);
 
 bool is_prime(int n);
 

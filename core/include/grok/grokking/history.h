@@ -17,6 +17,9 @@ struct MetricPoint {
   long step = 0;          // optimizer steps completed
   double train_loss = 0, train_acc = 0, test_loss = 0, test_acc = 0;
   double weight_norm = 0; // L2 norm of all parameters, sqrt(sum w^2)
+  // With label noise: training accuracy over the examples whose label is still right (clean) and over
+  // those whose label the noise made wrong (noisy: fitting them is memorizing noise). -1 without noise.
+  double train_acc_clean = -1, train_acc_noisy = -1;
 };
 
 // Progress measures at a log-spaced step (see measures.h): Fourier spectra, Gini, key frequencies,
@@ -34,6 +37,7 @@ struct Summary {
   double measures_seconds = 0;  // of which progress measures (snapshots and re-scoring)
   double ms_per_step = 0;   // mean wall time of a training step, evaluation excluded
   bool diverged = false;    // loss became NaN/inf; training stopped
+  long params = 0;          // trainable parameters
   // Fingerprints (FNV-1a) of the data split and the initial weights: equal natively and in wasm for a seed.
   uint64_t split_hash = 0, init_param_hash = 0;
 };

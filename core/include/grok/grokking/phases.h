@@ -21,4 +21,16 @@ struct Phases {
 
 Phases infer_phases(const std::vector<MetricPoint>& metrics, const Summary& summary);
 
+// Markers for runs whose test accuracy never reaches 99% (real data, label noise):
+//   generalize_step  the first evaluated step from which test accuracy stays within kSettleTolerance
+//                    (one point) of its final value to the end of the run: when the test curve has settled
+//   best_test_step   the evaluated step with the highest test accuracy (the first, on a tie), and that accuracy
+constexpr double kSettleTolerance = 0.01;
+struct Markers {
+  long generalize_step = -1;
+  long best_test_step = -1;
+  double best_test_acc = 0;
+};
+Markers infer_markers(const std::vector<MetricPoint>& metrics);
+
 }  // namespace grok

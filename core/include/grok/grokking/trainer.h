@@ -12,6 +12,7 @@
 #include "grok/grokking/models/model.h"
 #include "grok/grokking/optimizer.h"
 #include "grok/common/rng.h"
+#include "grok/data/features.h"
 #include "grok/data/token_pairs.h"
 
 namespace grok {
@@ -42,7 +43,9 @@ class Trainer {
 
   long steps_done() const { return optimizer_.t; }
   const Config& config() const { return config_; }
-  const Dataset& data() const { return data_; }
+  const Dataset& data() const { return data_; }          // token pairs (modular tasks)
+  const FeatureData& features() const { return features_; }  // dense datasets
+  bool dense() const { return dense_; }
   Model& model() { return *model_; }
   const std::vector<MetricPoint>& metrics() const { return metrics_; }
   const std::vector<Snapshot>& snapshots() const { return snapshots_; }
@@ -57,15 +60,22 @@ class Trainer {
 
   Trainer() : optimizer_(0), batch_rng_(0) {}
   void next_batch();
+  Inputs train_inputs() const;  // the whole training set, in the model's form
+  // Accuracy over the training examples listed in `idx` (by the training labels), -1 if none.
+  double subset_accuracy(const std::vector<int>& idx);
 
   Config config_;
-  Dataset data_;
+  bool dense_ = false;
+  Dataset data_;                    // token pairs, when !dense_
+  FeatureData features_;            // dense features, when dense_
+  std::vector<int> clean_idx_, noisy_idx_;  // training examples whose label noise left them right / wrong
   std::unique_ptr<Model> model_;
-  AdamW optimizer_;
+  Optimizer optimizer_;
   Rng batch_rng_;                   // minibatch order
   std::vector<int> order_;          // permutation of train indices for the current epoch
   size_t cursor_ = 0;
   std::vector<int> batch_a_, batch_b_, batch_y_;
+  std::vector<float> batch_x_;      // dense: the minibatch's feature columns (dim x batch)
   std::vector<MetricPoint> metrics_;
   std::vector<Snapshot> snapshots_;
   std::vector<std::vector<float>> snapshot_params_;  // weights at each snapshot, for re-scoring

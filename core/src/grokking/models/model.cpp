@@ -2,6 +2,10 @@
 
 namespace grok {
 
+LossKind loss_kind_for(const Config& c) {
+  return c.loss == "stablemax" ? LossKind::StableMax : c.loss == "mse" ? LossKind::Mse : LossKind::Softmax;
+}
+
 uint64_t init_seed(uint64_t seed) { return seed ^ 0x9e3779b97f4a7c15ull; }
 
 template <class S>

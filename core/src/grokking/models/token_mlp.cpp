@@ -11,7 +11,7 @@ MlpModel<S>::MlpModel(const Config& config, const Dataset& data)
       factored_(config.mlp_input == "factored") {
   auto& P = this->params_;
   Rng rng(init_seed(config.seed));
-  this->loss_kind = config.loss == "stablemax" ? LossKind::StableMax : LossKind::Softmax;
+  this->loss_kind = loss_kind_for(config);
   if (factored_) {
     E_ = P.add("E", d_model_, n_tokens_);       // shared by a, b and (transposed) the output
     W_h_ = P.add("W_h", hidden_, d_model_);     // shared hidden layer, no bias
@@ -91,12 +91,13 @@ void MlpModel<S>::forward(const int* a, const int* b, int n) {
 }
 
 template <class S>
-BatchStats MlpModel<S>::forward_backward(const int* a, const int* b, const int* y, int n, int mean_over) {
+BatchStats MlpModel<S>::forward_backward(const Inputs& in, const int* y, int n, int mean_over) {
+  const int *a = in.a, *b = in.b;
   auto& P = this->params_;
   forward(a, b, n);
   auto dlogits = dlogits_.leftCols(n);
   Mat* dl = &dlogits_;
-  BatchStats st = cross_entropy<S>(logits_.leftCols(n), y, this->loss_kind, dl, 1.0 / mean_over, loss_work_);
+  BatchStats st = batch_loss<S>(logits_.leftCols(n), y, this->loss_kind, dl, 1.0 / mean_over, loss_work_);
   auto h = h_.leftCols(n);
   auto pre = pre_.leftCols(n);
   auto dh = dh_.leftCols(n);
@@ -148,25 +149,28 @@ BatchStats MlpModel<S>::forward_backward(const int* a, const int* b, const int* 
 }
 
 template <class S>
-BatchStats MlpModel<S>::evaluate(const int* a, const int* b, const int* y, int n) {
+BatchStats MlpModel<S>::evaluate(const Inputs& in, const int* y, int n) {
+  const int *a = in.a, *b = in.b;
   BatchStats total;
   const int chunk = 4096;
   for (int start = 0; start < n; start += chunk) {
     const int m = std::min(chunk, n - start);
     forward(a + start, b + start, m);
-    total += cross_entropy<S>(logits_.leftCols(m), y + start, this->loss_kind, nullptr, 1.0, loss_work_);
+    total += batch_loss<S>(logits_.leftCols(m), y + start, this->loss_kind, nullptr, 1.0, loss_work_);
   }
   return total;
 }
 
 template <class S>
-void MlpModel<S>::logits(const int* a, const int* b, int n, Mat& out) {
+void MlpModel<S>::logits(const Inputs& in, int n, Mat& out) {
+  const int *a = in.a, *b = in.b;
   forward(a, b, n);
   out = logits_.leftCols(n);
 }
 
 template <class S>
-void MlpModel<S>::inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) {
+void MlpModel<S>::inspect(const Inputs& in, int n, Mat& hidden, Mat* logits) {
+  const int *a = in.a, *b = in.b;
   forward(a, b, n);
   hidden = h_.leftCols(n);
   if (logits) *logits = logits_.leftCols(n);

@@ -9,9 +9,12 @@
 
 namespace grok {
 
-// Builds and initializes the model described by `config` (seeded: same seed, same weights on every
-// platform). Returns "" or an error naming the field.
+// Builds and initializes the model described by `config` for token pairs (seeded: same seed, same
+// weights on every platform), every parameter then multiplied by init_scale. "" or an error naming the field.
 template <class S>
 std::string make_model(const Config& config, const Dataset& data, std::unique_ptr<ModelT<S>>& out);
+// The same for a dense dataset of `in_dim` features and `classes` classes.
+template <class S>
+std::string make_feature_model(const Config& config, int in_dim, int classes, std::unique_ptr<ModelT<S>>& out);
 
 }  // namespace grok

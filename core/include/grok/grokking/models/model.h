@@ -1,7 +1,7 @@
-// Model: the interface every architecture implements (MLP, transformer). Forward and backward are
-// hand-written; parameters live in one flat Params buffer. Examples are columns: a batch of n
-// examples gives logits of shape (classes x n). Templated on the scalar: float32 for training,
-// double for the finite-difference gradient checks.
+// Model: the interface every architecture implements (the token-pair MLP and transformer, the MLP
+// on dense features). Forward and backward are hand-written; parameters live in one flat Params
+// buffer. Examples are columns: a batch of n examples gives logits of shape (classes x n). Templated
+// on the scalar: float32 for training, double for the finite-difference gradient checks.
 #pragma once
 #include <Eigen/Core>
 #include <memory>
@@ -14,6 +14,26 @@
 
 namespace grok {
 
+// The examples a model reads, in the form its dataset gives them: token pairs (a, b) for the modular
+// tasks, or dense feature columns x (dim x n, column per example). A model reads the form it was
+// built for and ignores the other.
+struct Inputs {
+  const int* a = nullptr;
+  const int* b = nullptr;
+  const float* x = nullptr;
+  int dim = 0;
+  static Inputs pairs(const int* a, const int* b) { Inputs in; in.a = a; in.b = b; return in; }
+  static Inputs features(const float* x, int dim) { Inputs in; in.x = x; in.dim = dim; return in; }
+  // The examples from `start` on.
+  Inputs from(int start) const {
+    Inputs in = *this;
+    if (a) in.a += start;
+    if (b) in.b += start;
+    if (x) in.x += static_cast<size_t>(start) * dim;
+    return in;
+  }
+};
+
 template <class S>
 class ModelT {
  public:
@@ -23,18 +43,26 @@ class ModelT {
   // Loss and accuracy over n examples; ADDS d(sum of losses / mean_over)/dparams into
   // params().grad (the caller zeroes). Buffers grow on the first call and are reused afterwards,
   // so a training step allocates nothing.
-  virtual BatchStats forward_backward(const int* a, const int* b, const int* y, int n,
-                                      int mean_over) = 0;
+  virtual BatchStats forward_backward(const Inputs& in, const int* y, int n, int mean_over) = 0;
   // Loss and accuracy only (evaluation); large n is processed in chunks.
-  virtual BatchStats evaluate(const int* a, const int* b, const int* y, int n) = 0;
+  virtual BatchStats evaluate(const Inputs& in, const int* y, int n) = 0;
   // Logits (classes x n) for inspection, the measures and "ask the model".
-  virtual void logits(const int* a, const int* b, int n, Mat& out) = 0;
-  // Activations the answer is read from (hidden x n): the MLP's hidden layer, or the last
+  virtual void logits(const Inputs& in, int n, Mat& out) = 0;
+  // Activations the answer is read from (hidden x n): the MLP's (last) hidden layer, or the last
   // block's MLP activations at the last position (used for key frequencies); with logits, also the
   // logits (classes x n) of the same forward pass, so the measures run the network over p^2 pairs once.
-  virtual void inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) = 0;
+  virtual void inspect(const Inputs& in, int n, Mat& hidden, Mat* logits) = 0;
+
+  // The same for token pairs, spelled out (what the modular tasks and their tests call).
+  BatchStats forward_backward(const int* a, const int* b, const int* y, int n, int mean_over) {
+    return forward_backward(Inputs::pairs(a, b), y, n, mean_over);
+  }
+  BatchStats evaluate(const int* a, const int* b, const int* y, int n) { return evaluate(Inputs::pairs(a, b), y, n); }
+  void logits(const int* a, const int* b, int n, Mat& out) { logits(Inputs::pairs(a, b), n, out); }
+  void inspect(const int* a, const int* b, int n, Mat& hidden, Mat* out) { inspect(Inputs::pairs(a, b), n, hidden, out); }
   void hidden_activations(const int* a, const int* b, int n, Mat& out) { inspect(a, b, n, out, nullptr); }
-  // Token embedding of operand tokens 0..n_elements-1, one row per token (n_elements x width).
+  // Token embedding of operand tokens 0..n_elements-1, one row per token (n_elements x width); empty
+  // for models on dense features (the progress measures are for token pairs).
   virtual Mat token_embedding() const = 0;
   // Map from those hidden activations to logits (classes x hidden): W_U W_out or the MLP's W_out.
   virtual Mat hidden_to_logits() const = 0;
@@ -49,6 +77,8 @@ class ModelT {
 
 using Model = ModelT<float>;
 
+// The loss a config asks for (softmax or StableMax cross-entropy, or squared error).
+LossKind loss_kind_for(const Config& c);
 // Seed of the weight-init stream, distinct from the data-split stream of the same seed.
 uint64_t init_seed(uint64_t seed);
 // Fill a tensor with N(0, std^2) samples, column-major order (fixes the draw order for both builds).

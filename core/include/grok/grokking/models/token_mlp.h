@@ -23,10 +23,14 @@ class MlpModel : public ModelT<S> {
   using Mat = typename ModelT<S>::Mat;
   MlpModel(const Config& config, const Dataset& data);
 
-  BatchStats forward_backward(const int* a, const int* b, const int* y, int n, int mean_over) override;
-  BatchStats evaluate(const int* a, const int* b, const int* y, int n) override;
-  void logits(const int* a, const int* b, int n, Mat& out) override;
-  void inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) override;
+  using ModelT<S>::forward_backward;
+  using ModelT<S>::evaluate;
+  using ModelT<S>::logits;
+  using ModelT<S>::inspect;
+  BatchStats forward_backward(const Inputs& in, const int* y, int n, int mean_over) override;
+  BatchStats evaluate(const Inputs& in, const int* y, int n) override;
+  void logits(const Inputs& in, int n, Mat& out) override;
+  void inspect(const Inputs& in, int n, Mat& hidden, Mat* logits) override;
   Mat token_embedding() const override;
   Mat hidden_to_logits() const override;
 

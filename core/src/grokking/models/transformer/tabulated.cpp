@@ -113,7 +113,7 @@ BatchStats TabulatedOneLayer<S>::evaluate(const ParamsT<S>& P, const int* a, con
   for (int start = 0; start < n; start += kChunk) {
     const int m = std::min(kChunk, n - start);
     attend_and_mix(a + start, b + start, m);
-    st += cross_entropy<S>(logits(m), y + start, kind, nullptr, 1.0, loss_work_);
+    st += batch_loss<S>(logits(m), y + start, kind, nullptr, 1.0, loss_work_);
   }
   return st;
 }
@@ -132,7 +132,7 @@ BatchStats TabulatedOneLayer<S>::forward_backward(ParamsT<S>& P, const int* a, c
   for (int start = 0; start < n; start += kChunk) {
     const int m = std::min(kChunk, n - start);
     attend_and_mix(a + start, b + start, m);
-    st += cross_entropy<S>(logits(m), y + start, kind, &dlogits_, 1.0 / mean_over, loss_work_);
+    st += batch_loss<S>(logits(m), y + start, kind, &dlogits_, 1.0 / mean_over, loss_work_);
     backward_examples(a + start, b + start, m);
   }
   // Back to one column per (head, token), then the position columns (B = position part of T).

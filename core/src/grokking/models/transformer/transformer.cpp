@@ -66,7 +66,7 @@ TransformerModel<S>::TransformerModel(const Config& config, const Dataset& data)
     }
   }
   fill_normal<S>(P.w(index_.W_U), rng, 1.0 / std::sqrt(double(dims_.vocab)));
-  this->loss_kind = config.loss == "stablemax" ? LossKind::StableMax : LossKind::Softmax;
+  this->loss_kind = loss_kind_for(config);
 
   if (tabulated_path_applies(dims_.layers, dims_.post_ln)) {
     fast_ = std::make_unique<TabulatedOneLayer<S>>(dims_, index_);
@@ -165,30 +165,33 @@ Eigen::Block<typename TransformerModel<S>::Mat> TransformerModel<S>::forward_log
 }
 
 template <class S>
-BatchStats TransformerModel<S>::forward_backward(const int* a, const int* b, const int* y, int n, int mean_over) {
+BatchStats TransformerModel<S>::forward_backward(const Inputs& in, const int* y, int n, int mean_over) {
+  const int *a = in.a, *b = in.b;
   if (use_fast_) return fast_->forward_backward(this->params_, a, b, y, n, mean_over, this->loss_kind);
   reference_forward(a, b, n);
   ensure_cols(dlogits_, dims_.classes, n);
-  const BatchStats st = cross_entropy<S>(logits_.leftCols(n), y, this->loss_kind, &dlogits_, 1.0 / mean_over,
+  const BatchStats st = batch_loss<S>(logits_.leftCols(n), y, this->loss_kind, &dlogits_, 1.0 / mean_over,
                                          loss_work_);
   reference_backward(n);
   return st;
 }
 
 template <class S>
-BatchStats TransformerModel<S>::evaluate(const int* a, const int* b, const int* y, int n) {
+BatchStats TransformerModel<S>::evaluate(const Inputs& in, const int* y, int n) {
+  const int *a = in.a, *b = in.b;
   if (use_fast_) return fast_->evaluate(this->params_, a, b, y, n, this->loss_kind);
   BatchStats total;
   for (int start = 0; start < n; start += kReferenceChunk) {
     const int m = std::min(kReferenceChunk, n - start);
     const auto logits = forward_logits(a + start, b + start, m);
-    total += cross_entropy<S>(logits, y + start, this->loss_kind, nullptr, 1.0, loss_work_);
+    total += batch_loss<S>(logits, y + start, this->loss_kind, nullptr, 1.0, loss_work_);
   }
   return total;
 }
 
 template <class S>
-void TransformerModel<S>::logits(const int* a, const int* b, int n, Mat& out) {
+void TransformerModel<S>::logits(const Inputs& in, int n, Mat& out) {
+  const int *a = in.a, *b = in.b;
   out.resize(dims_.classes, n);
   const int chunk = use_fast_ ? kFastChunk : kReferenceChunk;
   for (int start = 0; start < n; start += chunk) {
@@ -198,7 +201,8 @@ void TransformerModel<S>::logits(const int* a, const int* b, int n, Mat& out) {
 }
 
 template <class S>
-void TransformerModel<S>::inspect(const int* a, const int* b, int n, Mat& hidden, Mat* logits) {
+void TransformerModel<S>::inspect(const Inputs& in, int n, Mat& hidden, Mat* logits) {
+  const int *a = in.a, *b = in.b;
   hidden.resize(dims_.d_mlp, n);
   if (logits) logits->resize(dims_.classes, n);
   const int chunk = use_fast_ ? kFastChunk : kReferenceChunk;
