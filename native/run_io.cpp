@@ -129,9 +129,10 @@ std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool c
 
 std::string config_difference(const grok::Config& a, const grok::Config& b,
                               const std::function<bool(const grok::FieldSpec&)>& skip) {
+  const grok::Config na = grok::normalized(a), nb = grok::normalized(b);  // an epochs run states its steps
   for (const auto& f : grok::field_specs()) {
     if (skip && skip(f)) continue;
-    const std::string va = grok::get_field_string(a, f), vb = grok::get_field_string(b, f);
+    const std::string va = grok::get_field_string(na, f), vb = grok::get_field_string(nb, f);
     if (va != vb) return std::string(f.name) + " " + va + " vs " + vb;
   }
   return "";

@@ -1,5 +1,6 @@
 #include "sweep_summary.h"
 
+#include "grok/grokking/phases.h"
 #include "grok/grokking/run_file.h"
 #include "run_io.h"
 
@@ -62,11 +63,22 @@ std::string build_summary(const std::string& dir, const SweepPlan& plan, nlohman
     }
     const grok::Summary& s = data.summary;
     const auto step_or_null = [](long v) { return v < 0 ? json(nullptr) : json(v); };
-    rows.push_back({{"index", run.index}, {"file", run.file}, {"values", p["runs"][i]["values"]},
-                    {"seed", run.seed}, {"memorize_step", step_or_null(s.memorize_step)},
-                    {"grok_step", step_or_null(s.grok_step)}, {"steps", s.steps},
-                    {"final_train_acc", s.final_train_acc}, {"final_test_acc", s.final_test_acc},
-                    {"diverged", s.diverged}, {"wall_seconds", s.wall_seconds}, {"ms_per_step", s.ms_per_step}});
+    const grok::Markers mk = grok::infer_markers(data.metrics);
+    json row = {{"index", run.index}, {"file", run.file}, {"values", p["runs"][i]["values"]},
+                {"seed", run.seed}, {"memorize_step", step_or_null(s.memorize_step)},
+                {"grok_step", step_or_null(s.grok_step)}, {"generalize_step", step_or_null(mk.generalize_step)},
+                {"steps", s.steps}, {"params", s.params},
+                {"final_train_acc", s.final_train_acc}, {"final_test_acc", s.final_test_acc},
+                {"best_test_acc", mk.best_test_acc},
+                {"diverged", s.diverged}, {"wall_seconds", s.wall_seconds}, {"ms_per_step", s.ms_per_step}};
+    if (!data.metrics.empty()) {  // the losses double descent is also read from, and label noise's split
+      const grok::MetricPoint& last = data.metrics.back();
+      row["final_train_loss"] = last.train_loss;
+      row["final_test_loss"] = last.test_loss;
+      if (last.train_acc_clean >= 0) row["final_train_acc_clean"] = last.train_acc_clean;
+      if (last.train_acc_noisy >= 0) row["final_train_acc_noisy"] = last.train_acc_noisy;
+    }
+    rows.push_back(row);
   }
   out = {{"schema", kSweepSchema}, {"preset", p["preset"]}, {"base_config", p["base_config"]},
          {"grid", p["grid"]}, {"seeds", p["seeds"]}, {"runs_total", plan.runs.size()},

@@ -219,6 +219,12 @@ long run_steps(const Config& c) {
   return c.epochs * ((n + batch - 1) / batch);
 }
 
+Config normalized(const Config& c) {
+  Config out = c;
+  out.steps = static_cast<int>(std::min<long>(run_steps(c), 100000000));
+  return out;
+}
+
 std::string make_feature_data(const Config& c, FeatureData& out) {
   const std::string err = validate(c);
   if (!err.empty()) return err;

@@ -18,10 +18,9 @@ uint64_t batch_seed(uint64_t seed) { return seed ^ 0xd1b54a32d192ed03ull; }
 
 std::string Trainer::create(const Config& config_in, std::unique_ptr<Trainer>& out) {
   std::unique_ptr<Trainer> t(new Trainer());
-  Config config = config_in;
-  std::string err = validate(config);
+  std::string err = validate(config_in);
   if (!err.empty()) return err;
-  config.steps = static_cast<int>(run_steps(config));  // epochs, when given, decide the steps
+  const Config config = normalized(config_in);  // epochs, when given, decide the steps
   t->config_ = config;
   t->dense_ = dense_dataset(config);
   int n_train = 0;

@@ -102,6 +102,8 @@ long train_size(const Config& c);  // training examples of either kind
 int dense_feature_dim(const Config& c);  // features per example: mnist1d 40, fashion-mnist (28 / downsample)^2
 int dense_classes(const Config& c);      // 10 for both
 long run_steps(const Config& c);
+// The config as a run uses it: steps = run_steps (so a run file of an epochs run states its steps).
+Config normalized(const Config& c);
 // Validates the config, then builds (generates or loads) its dense dataset, label noise applied.
 std::string make_feature_data(const Config& config, FeatureData& out);
 
