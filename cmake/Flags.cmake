@@ -1,7 +1,9 @@
 # Target-scoped flags. Numerics: no fast-math, no FMA contraction, so native and wasm round alike
-# (bit-identical seeds -> weights) and results do not depend on the compiler's mood.
+# (bit-identical seeds -> weights) and results do not depend on the compiler's mood. -fno-math-errno
+# only stops sqrt and friends from setting errno, which lets loops over them vectorize; every result
+# is the same IEEE value.
 function(grok_target_flags target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -ffp-contract=off)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -ffp-contract=off -fno-math-errno)
   if(EMSCRIPTEN)
     # Eigen's SSE path through Emscripten's SSE->wasm-SIMD headers (toolchain-notes quirk 3).
     target_compile_options(${target} PRIVATE -msimd128 -msse2

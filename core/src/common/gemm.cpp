@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -28,6 +29,9 @@ namespace {
 //   acc(i, j) = sum_p a[p * MR + i] * b[p * NR + j],   C(i, j) = alpha acc + beta C (beta 0: no read).
 template <class S>
 using KernelFn = void (*)(int kc, const S* a, const S* b, S* c, int ldc, S alpha, S beta);
+// The same for an edge tile of mr x nr valid values (null: edges go through a scratch tile).
+template <class S>
+using EdgeKernelFn = void (*)(int kc, const S* a, const S* b, S* c, int ldc, S alpha, S beta, int mr, int nr);
 
 template <class S>
 struct Kernel {
@@ -37,6 +41,7 @@ struct Kernel {
   int mc;       // rows of a packed A block (stays in L2)
   int nc;       // columns of a packed B block
   KernelFn<S> fn;
+  EdgeKernelFn<S> edge = nullptr;
 };
 
 // ---- generic kernel: 128-bit compiler vectors (SSE2, WebAssembly SIMD, NEON), 2 x lanes by 6 ----
@@ -159,13 +164,113 @@ __attribute__((target("avx512f"))) void kernel_avx512(int kc, const float* a, co
     _mm512_storeu_ps(cj + 16, r1);
   }
 }
+
+// An edge tile (mr < 32 rows or nr < 12 columns of C valid): the same accumulation over the zero-padded
+// panels, stored through lane masks straight into C instead of through a scratch tile and a scalar copy.
+__attribute__((target("avx512f"))) void kernel_avx512_edge(int kc, const float* a, const float* b, float* c,
+                                                            int ldc, float alpha, float beta, int mr, int nr) {
+  constexpr int NR = 12;
+  __m512 acc0[NR], acc1[NR];
+  for (int j = 0; j < NR; ++j) { acc0[j] = _mm512_setzero_ps(); acc1[j] = _mm512_setzero_ps(); }
+  for (int p = 0; p < kc; ++p) {
+    const __m512 a0 = _mm512_loadu_ps(a), a1 = _mm512_loadu_ps(a + 16);
+    for (int j = 0; j < NR; ++j) {
+      const __m512 bj = _mm512_set1_ps(b[j]);
+      acc0[j] = _mm512_fmadd_ps(a0, bj, acc0[j]);
+      acc1[j] = _mm512_fmadd_ps(a1, bj, acc1[j]);
+    }
+    a += 32;
+    b += NR;
+  }
+  const __mmask16 m0 = mr >= 16 ? __mmask16(0xffff) : __mmask16((1u << mr) - 1);
+  const __mmask16 m1 = mr <= 16 ? __mmask16(0) : mr >= 32 ? __mmask16(0xffff) : __mmask16((1u << (mr - 16)) - 1);
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  for (int j = 0; j < nr; ++j) {
+    float* cj = c + static_cast<long>(j) * ldc;
+    __m512 r0 = _mm512_mul_ps(acc0[j], va), r1 = _mm512_mul_ps(acc1[j], va);
+    if (beta != 0.0f) {
+      r0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, cj), vb, r0);
+      r1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, cj + 16), vb, r1);
+    }
+    _mm512_mask_storeu_ps(cj, m0, r0);
+    _mm512_mask_storeu_ps(cj + 16, m1, r1);
+  }
+}
+#endif
+
+#if GROK_GEMM_X86
+// ---- small products without packing (AVX-512) ----
+// For the shapes of small networks (tens to a few hundred rows, a batch of ~100 columns) packing
+// both operands and padding to 32 x 12 tiles costs more than the arithmetic. Here op(A) is read
+// straight from a column-major buffer (transposed once into the workspace if needed) and op(B)
+// element by element through two strides, op(B)(p, j) = B[p * sp + j * sj]; C is computed in
+// blocks of NV x 16 rows by NB columns held in registers, rows past m masked.
+template <int NV, int NB>
+__attribute__((target("avx512f"))) void small_block(int k, const float* a, int lda, const float* b, long sp, long sj,
+                                                    float* c, int ldc, float alpha, float beta, const __mmask16* mask) {
+  // Every loop over v and j has a constant trip count and is unrolled, so the NV x NB accumulators
+  // live in registers (rolled loops leave them on the stack and the kernel becomes store-bound).
+  __m512 acc[NV][NB];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v)
+#pragma GCC unroll 6
+    for (int j = 0; j < NB; ++j) acc[v][j] = _mm512_setzero_ps();
+  for (int p = 0; p < k; ++p) {
+    __m512 av[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) av[v] = _mm512_maskz_loadu_ps(mask[v], a + 16 * v + static_cast<long>(p) * lda);
+    const float* bp = b + p * sp;
+#pragma GCC unroll 6
+    for (int j = 0; j < NB; ++j) {
+      const __m512 bj = _mm512_set1_ps(bp[j * sj]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[v][j] = _mm512_fmadd_ps(av[v], bj, acc[v][j]);
+    }
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 6
+  for (int j = 0; j < NB; ++j)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      float* cj = c + 16 * v + static_cast<long>(j) * ldc;
+      __m512 r = _mm512_mul_ps(acc[v][j], va);
+      if (beta != 0.0f) r = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask[v], cj), vb, r);
+      _mm512_mask_storeu_ps(cj, mask[v], r);
+    }
+}
+
+using SmallBlockFn = void (*)(int, const float*, int, const float*, long, long, float*, int, float, float,
+                              const __mmask16*);
+template <int NV>
+constexpr SmallBlockFn kSmallBlocks[6] = {small_block<NV, 1>, small_block<NV, 2>, small_block<NV, 3>,
+                                          small_block<NV, 4>, small_block<NV, 5>, small_block<NV, 6>};
+
+__attribute__((target("avx512f"))) void small_gemm_avx512(int m, int n, int k, float alpha, const float* a, int lda,
+                                                          const float* b, long sp, long sj, float beta, float* c,
+                                                          int ldc) {
+  constexpr int kRows = 64, kCols = 6;
+  for (int i0 = 0; i0 < m; i0 += kRows) {
+    const int rows = std::min(kRows, m - i0), nv = (rows + 15) / 16;
+    __mmask16 mask[4];
+    for (int v = 0; v < 4; ++v) {
+      const int left = rows - 16 * v;
+      mask[v] = left >= 16 ? __mmask16(0xffff) : left <= 0 ? __mmask16(0) : __mmask16((1u << left) - 1);
+    }
+    for (int j0 = 0; j0 < n; j0 += kCols) {
+      const int cols = std::min(kCols, n - j0);
+      const SmallBlockFn fn = nv == 1 ? kSmallBlocks<1>[cols - 1] : nv == 2 ? kSmallBlocks<2>[cols - 1]
+                            : nv == 3 ? kSmallBlocks<3>[cols - 1] : kSmallBlocks<4>[cols - 1];
+      fn(k, a + i0, lda, b + j0 * sj, sp, sj, c + i0 + static_cast<long>(j0) * ldc, ldc, alpha, beta, mask);
+    }
+  }
+}
 #endif
 
 const Kernel<float> kGenericFloat{"generic", 8, kGenericNr, 256, 96, 4080, kernel_generic<float>};
 const Kernel<double> kGenericDouble{"generic", 4, kGenericNr, 256, 96, 4080, kernel_generic<double>};
 #if GROK_GEMM_X86
 const Kernel<float> kAvx2{"avx2", 16, 6, 256, 144, 4080, kernel_avx2};
-const Kernel<float> kAvx512{"avx512", 32, 12, 384, 192, 4092, kernel_avx512};
+const Kernel<float> kAvx512{"avx512", 32, 12, 384, 192, 4092, kernel_avx512, kernel_avx512_edge};
 #endif
 
 const Kernel<float>* best_float_kernel() {
@@ -302,6 +407,14 @@ template <class S>
 void gemm_driver(const Kernel<S>& K, bool trans_a, bool trans_b, S alpha, ConstMatView<S> A, ConstMatView<S> B,
                  S beta, MatView<S> C, bool transposed_c, GemmWorkspace<S>& ws);
 
+// The unpacked path for products too small to repay packing (measured on AVX-512, tests/core/common/
+// test_gemm.cpp checks both paths): op(A) of at most kSmallMaxA values (so it stays in L1/L2 while
+// every column block of C re-reads it) and a modest depth.
+#if GROK_GEMM_X86
+constexpr long kSmallMaxA = 64 * 1024;
+bool use_small_path(int m, int n, int k) { return static_cast<long>(m) * k <= kSmallMaxA && k <= 1024 && n >= 1; }
+#endif
+
 }  // namespace
 
 template <class S>
@@ -311,6 +424,24 @@ void gemm(bool trans_a, bool trans_b, S alpha, ConstMatView<S> A, ConstMatView<S
   const int m = C.rows, n = C.cols, k = trans_a ? A.rows : A.cols;
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == S(0)) { scale_c(C, beta); return; }
+#if GROK_GEMM_X86
+  if constexpr (std::is_same_v<S, float>) {
+    if (&K == &kAvx512 && use_small_path(m, n, k)) {
+      // op(A) column-major: A itself, or its transpose in the workspace (m x k, small by the test).
+      const float* a = A.data;
+      int lda = A.ld;
+      if (trans_a) {  // t(i, p) = A(p, i)
+        float* t = aligned_buffer(ws.a, static_cast<size_t>(m) * k);
+        transpose_into(A.data, A.ld, m, k, m, t);
+        a = t;
+        lda = m;
+      }
+      const long sp = trans_b ? B.ld : 1, sj = trans_b ? 1 : B.ld;
+      small_gemm_avx512(m, n, k, alpha, a, lda, B.data, sp, sj, beta, C.data, C.ld);
+      return;
+    }
+  }
+#endif
   const int MR = K.mr, NR = K.nr;
   // Tiles pad m up to a multiple of MR and n to one of NR. When that wastes less the other way
   // round (e.g. 12 x 3830 or 113 x 3830 results with MR = 32), compute C^T = op(B)^T op(A)^T and
@@ -355,6 +486,10 @@ void gemm_driver(const Kernel<S>& K, bool trans_a, bool trans_b, S alpha, ConstM
             const S* ap = pa + static_cast<long>(ir) * kc;
             if (!transposed_c && mr == MR && nr == NR) {
               K.fn(kc, ap, bp, C.data + (ic + ir) + static_cast<long>(jc + jr) * C.ld, C.ld, alpha, beta_block);
+              continue;
+            }
+            if (!transposed_c && K.edge) {
+              K.edge(kc, ap, bp, C.data + (ic + ir) + static_cast<long>(jc + jr) * C.ld, C.ld, alpha, beta_block, mr, nr);
               continue;
             }
             // Edge or transposed tile: compute into scratch, then write the valid part.

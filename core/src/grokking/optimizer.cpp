@@ -40,14 +40,18 @@ void Optimizer::step(Params& params, const Config& c) {
   const double lr = c.lr * warm;
   ++t;
   if (c.optimizer == "sgd") {
-    const float wd = static_cast<float>(c.weight_decay), mom = static_cast<float>(c.momentum);
-    const float rate = static_cast<float>(lr);
+    const float wd = static_cast<float>(c.weight_decay), rate = static_cast<float>(lr);
+    // torch keeps no buffer without momentum; with it, the first step's buffer is the gradient
+    // (the same as a zero buffer without dampening: 0 * momentum + d).
+    const float mom = t == 1 ? 0.0f : static_cast<float>(c.momentum);
+    float* __restrict mm = m.data();
+    float* __restrict ww = w;
+    const float* __restrict gg = g;
     for (size_t i = 0; i < n; ++i) {
-      const float d = wd != 0.0f ? g[i] + wd * w[i] : g[i];
-      // torch keeps no buffer without momentum; with it, the first step's buffer is the gradient.
-      const float b = mom == 0.0f ? d : t == 1 ? d : mom * m[i] + d;
-      m[i] = b;
-      w[i] -= rate * b;
+      const float d = gg[i] + wd * ww[i];
+      const float b = mom * mm[i] + d;
+      mm[i] = b;
+      ww[i] -= rate * b;
     }
     return;
   }

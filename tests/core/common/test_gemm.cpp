@@ -63,10 +63,13 @@ double check_case(bool ta, bool tb, int m, int n, int k, S alpha, S beta, GemmWo
   return worst;
 }
 
+// With AVX-512, products whose op(A) holds at most 64K values (and k <= 1024) take the unpacked
+// small path (every row tail 1..64 and column tail 1..6 below), larger ones the packed one.
 struct Shape { int m, n, k; };
 const Shape kShapes[] = {
     {1, 1, 1},    {3, 5, 2},     {8, 6, 4},     {33, 17, 5},   {113, 40, 70}, {12, 300, 37},
-    {300, 12, 40}, {70, 90, 700}, {200, 7, 3},  {5, 4100, 3},  {64, 64, 64},
+    {300, 12, 40}, {70, 90, 700}, {200, 7, 3},  {5, 4100, 3},  {64, 64, 64},  {17, 13, 9},
+    {63, 7, 1},   {65, 25, 3},   {300, 100, 300}, {257, 33, 513}, {40, 50, 1100},
 };
 
 }  // namespace

@@ -7,6 +7,43 @@
 #include "grok/grokking/models/transformer/layers.h"  // ensure_cols
 
 namespace grok {
+namespace {
+// The elementwise passes, one column at a time with __restrict pointers so the compiler vectorizes
+// them (without it, possible aliasing between z, h and the bias keeps them scalar).
+template <class S>
+void add_bias(S* __restrict z, long ldz, const S* __restrict bias, int rows, int n) {
+  for (int j = 0; j < n; ++j) {
+    S* __restrict zj = z + j * ldz;
+    for (int i = 0; i < rows; ++i) zj[i] += bias[i];
+  }
+}
+
+template <class S>
+void add_bias_and_activate(S* __restrict z, long ldz, S* __restrict h, long ldh, const S* __restrict bias, int rows,
+                           int n, bool quad) {
+  for (int j = 0; j < n; ++j) {
+    S* __restrict zj = z + j * ldz;
+    S* __restrict hj = h + j * ldh;
+    if (quad)
+      for (int i = 0; i < rows; ++i) { const S v = zj[i] + bias[i]; zj[i] = v; hj[i] = v * v; }
+    else
+      for (int i = 0; i < rows; ++i) { const S v = zj[i] + bias[i]; zj[i] = v; hj[i] = v > S(0) ? v : S(0); }
+  }
+}
+
+// d *= act'(z) column by column: relu' = [z > 0], (x^2)' = 2 z.
+template <class S>
+void activation_backward_cols(const S* __restrict z, long ldz, S* __restrict d, long ldd, int rows, int n, bool quad) {
+  for (int j = 0; j < n; ++j) {
+    const S* __restrict zj = z + j * ldz;
+    S* __restrict dj = d + j * ldd;
+    if (quad)
+      for (int i = 0; i < rows; ++i) dj[i] *= S(2) * zj[i];
+    else
+      for (int i = 0; i < rows; ++i) dj[i] = zj[i] > S(0) ? dj[i] : S(0);
+  }
+}
+}  // namespace
 
 template <class S>
 FeatureMlp<S>::FeatureMlp(const Config& config, int in_dim, int classes)
@@ -51,21 +88,11 @@ void FeatureMlp<S>::forward(const float* x, int n) {
     gemm<S>(false, false, S(1), cview(P.w(W_[l])), input_view(x, l, n), S(0), mview(Z), ws_);
     const S* bias = P.w(b_[l]).data();
     if (l == depth_) {
-      for (int j = 0; j < n; ++j) {
-        S* z = Z.col(j).data();
-        for (int i = 0; i < rows; ++i) z[i] += bias[i];
-      }
+      add_bias(Z.data(), Z_[l].outerStride(), bias, rows, n);
       break;
     }
     ensure_cols(H_[l], rows, n);
-    for (int j = 0; j < n; ++j) {
-      S* z = Z.col(j).data();
-      S* h = H_[l].col(j).data();
-      if (quad_)
-        for (int i = 0; i < rows; ++i) { z[i] += bias[i]; h[i] = z[i] * z[i]; }
-      else
-        for (int i = 0; i < rows; ++i) { z[i] += bias[i]; h[i] = z[i] > S(0) ? z[i] : S(0); }
-    }
+    add_bias_and_activate(Z.data(), Z_[l].outerStride(), H_[l].data(), H_[l].outerStride(), bias, rows, n, quad_);
   }
 }
 
@@ -101,15 +128,7 @@ BatchStats FeatureMlp<S>::forward_backward(const Inputs& in, const int* y, int n
     // d(input) = W_l^T dZ, then through the activation of layer l-1.
     auto dH = next->leftCols(n);
     gemm<S>(true, false, S(1), cview(P.w(W_[l])), cview(dZ), S(0), mview(dH), ws_);
-    const auto Zp = Z_[l - 1].leftCols(n);
-    for (int j = 0; j < n; ++j) {
-      S* d = dH.col(j).data();
-      const S* z = Zp.col(j).data();
-      if (quad_)
-        for (int i = 0; i < cols; ++i) d[i] *= S(2) * z[i];
-      else
-        for (int i = 0; i < cols; ++i) d[i] = z[i] > S(0) ? d[i] : S(0);
-    }
+    activation_backward_cols(Z_[l - 1].data(), Z_[l - 1].outerStride(), dH.data(), next->outerStride(), cols, n, quad_);
     grad = next;
     next = next == &dA_ ? &dB_ : &dA_;
   }
