@@ -79,13 +79,17 @@ std::string fmt(double v) {
   return buf;
 }
 
+// The swept value of a point and its letter: the model size p, or with axis samples the training-set size n.
+int swept(const grok::DDConfig& c, const grok::DDPoint& p) { return grok::dd_sample_axis(c) ? p.n : p.p; }
+const char* swept_name(const grok::DDConfig& c) { return grok::dd_sample_axis(c) ? "n" : "p"; }
+
 void print_table(const grok::DDResult& r) {
   const bool theory = !r.theory.empty();
-  std::printf("| p | test MSE median | q25 | q75 | mean | %strain MSE | norm | p_eff | lambda | solver |\n",
-              theory ? "theory | " : "");
+  std::printf("| %s | test MSE median | q25 | q75 | mean | %strain MSE | norm | p_eff | lambda | solver |\n",
+              swept_name(r.config), theory ? "theory | " : "");
   std::printf("|---|---|---|---|---|%s---|---|---|---|---|\n", theory ? "---|" : "");
   for (const auto& p : r.points)
-    std::printf("| %d | %s | %s | %s | %s | %s%s | %s | %s | %s | %s |\n", p.p, fmt(p.test_mse_median).c_str(),
+    std::printf("| %d | %s | %s | %s | %s | %s%s | %s | %s | %s | %s |\n", swept(r.config, p), fmt(p.test_mse_median).c_str(),
                 fmt(p.test_mse_q25).c_str(), fmt(p.test_mse_q75).c_str(), fmt(p.test_mse_mean).c_str(),
                 theory ? (fmt(p.theory) + " | ").c_str() : "", fmt(p.train_mse_median).c_str(),
                 fmt(p.coef_norm_median).c_str(), fmt(p.p_eff_median).c_str(), fmt(p.ridge_median).c_str(),
@@ -94,20 +98,30 @@ void print_table(const grok::DDResult& r) {
 
 // The few numbers that tell the story: the peak, its neighbours and the best sizes on each side.
 void print_summary(const grok::DDResult& r, double seconds) {
-  const int n = r.config.n_train;
-  std::string line = "double-descent: " + r.config.experiment + ", n = " + std::to_string(n) + ", " +
+  // The peak sits where the swept value equals the fixed one: p = n, or n = p with axis samples.
+  const bool samples = grok::dd_sample_axis(r.config);
+  const int peak = samples ? r.config.model_size : r.config.n_train;
+  const std::string x = swept_name(r.config), fixed = samples ? "p" : "n";
+  std::string line = "double-descent: " + r.config.experiment + ", " + fixed + " = " + std::to_string(peak) + ", " +
                      std::to_string(r.config.trials) + " trials, median test MSE:";
-  for (const auto& p : r.points)
-    if (p.p == n / 2 || p.p == n || p.p == 2 * n || p.p == 4 * n || p.p == 10 * n)
-      line += " p=" + std::to_string(p.p) + " " + fmt(p.test_mse_median) + ";";
+  for (const auto& p : r.points) {
+    const int v = swept(r.config, p);
+    if (v == peak / 2 || v == peak || v == 2 * peak || v == 4 * peak || v == 10 * peak)
+      line += " " + x + "=" + std::to_string(v) + " " + fmt(p.test_mse_median) + ";";
+  }
   const grok::DDPoint* best_small = nullptr;
   const grok::DDPoint* best_large = nullptr;
   for (const auto& p : r.points) {
-    if (p.p < n && (!best_small || p.test_mse_median < best_small->test_mse_median)) best_small = &p;
-    if (p.p > n && (!best_large || p.test_mse_median < best_large->test_mse_median)) best_large = &p;
+    const int v = swept(r.config, p);
+    if (v < peak && (!best_small || p.test_mse_median < best_small->test_mse_median)) best_small = &p;
+    if (v > peak && (!best_large || p.test_mse_median < best_large->test_mse_median)) best_large = &p;
   }
-  if (best_small) line += " best p<n: " + fmt(best_small->test_mse_median) + " at p=" + std::to_string(best_small->p) + ";";
-  if (best_large) line += " best p>n: " + fmt(best_large->test_mse_median) + " at p=" + std::to_string(best_large->p) + ";";
+  if (best_small)
+    line += " best " + x + "<" + fixed + ": " + fmt(best_small->test_mse_median) + " at " + x + "=" +
+            std::to_string(swept(r.config, *best_small)) + ";";
+  if (best_large)
+    line += " best " + x + ">" + fixed + ": " + fmt(best_large->test_mse_median) + " at " + x + "=" +
+            std::to_string(swept(r.config, *best_large)) + ";";
   char tail[64];
   std::snprintf(tail, sizeof tail, " %.1f s", seconds);
   std::printf("%s%s\n", line.c_str(), tail);
@@ -140,8 +154,10 @@ int run(const DDOptions& o) {
   const auto save = [&] { return write_file_atomic(o.out, grok::dd_result_to_json(sweep->result()).dump(1) + "\n"); };
   const size_t total = sweep->result().model_sizes.size();
   if (mode != ProgressMode::None)
-    std::fprintf(stderr, "double-descent: %s, n = %d, %zu model sizes from %d to %d, %d trials each%s\n",
-                 config.experiment.c_str(), config.n_train, total, sweep->result().model_sizes.front(),
+    std::fprintf(stderr, "double-descent: %s, %s = %d, %zu %s from %d to %d, %d trials each%s\n",
+                 config.experiment.c_str(), grok::dd_sample_axis(config) ? "p" : "n",
+                 grok::dd_sample_axis(config) ? config.model_size : config.n_train, total,
+                 grok::dd_sample_axis(config) ? "training-set sizes" : "model sizes", sweep->result().model_sizes.front(),
                  sweep->result().model_sizes.back(), config.trials,
                  sweep->cached() ? "" : " (trials re-sampled per size: raise --cache-mb to keep them)");
   bool live_open = false;
@@ -151,8 +167,8 @@ int run(const DDOptions& o) {
     const double fraction = sweep->work_fraction();
     const grok::DDPoint& p = sweep->result().points.back();
     char line[200];
-    std::snprintf(line, sizeof line, "double-descent: p = %d (%zu/%zu), median test MSE %s, %s elapsed, ETA %s",
-                  p.p, sweep->result().points.size(), total, fmt(p.test_mse_median).c_str(),
+    std::snprintf(line, sizeof line, "double-descent: %s = %d (%zu/%zu), median test MSE %s, %s elapsed, ETA %s",
+                  swept_name(config), swept(config, p), sweep->result().points.size(), total, fmt(p.test_mse_median).c_str(),
                   format_duration(elapsed).c_str(),
                   fraction > 0 ? format_duration(elapsed * (1 - fraction) / fraction).c_str() : "?");
     if (mode == ProgressMode::Live) {

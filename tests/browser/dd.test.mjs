@@ -154,3 +154,22 @@ test('the linear experiment draws the exact theory beside the Monte Carlo median
   await screenshot(page, 'dd-linear', { fullPage: true });
   assert.deepEqual(page.errors, []);
 });
+
+test('the sample-wise linear sweep: more data hurts up to n = p, drawn against n', { timeout: SWEEP_TIMEOUT_MS + 30000 }, async () => {
+  await open('double-descent.html#experiment=linear&axis=samples&model_size=30&n_min=5&n_max=150&trials=100');
+  const st = await waitDone();
+  assert.equal(st.config.axis, 'samples');
+  const r = await page.evaluate(() => window.ddDemo.result());
+  const at = (n) => r.points.find((x) => x.n === n).test_mse_median;
+  assert.ok(at(30) > 10 * at(15), `peak ${at(30)} vs n = 15 ${at(15)}`);
+  assert.ok(at(30) > 10 * at(120), `peak ${at(30)} vs n = 120 ${at(120)}`);
+  const chart = await page.evaluate(() => {
+    const risk = window.Chart.getChart(document.querySelector('canvas[data-chart="risk"]'));
+    return { title: risk.options.scales.x.title.text, line: risk.options.plugins.ddVertical.x, x0: risk.data.datasets[2].data[0].x };
+  });
+  assert.equal(chart.title, 'training samples n');
+  assert.equal(chart.line, 30);
+  assert.equal(chart.x0, 5);
+  assert.match(await page.textContent('[data-role="status"]'), /p = 30/);
+  assert.deepEqual(page.errors, []);
+});

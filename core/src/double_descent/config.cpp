@@ -13,7 +13,8 @@ struct Visit {
   bool operator()(DDConfig& c, const std::string& name, F&& f) const {
 #define GROK_DD_FIELD(member) \
   if (name == #member) { f(c.member); return true; }
-    GROK_DD_FIELD(experiment) GROK_DD_FIELD(n_train) GROK_DD_FIELD(n_test) GROK_DD_FIELD(total_features)
+    GROK_DD_FIELD(experiment) GROK_DD_FIELD(axis) GROK_DD_FIELD(model_size) GROK_DD_FIELD(n_min) GROK_DD_FIELD(n_max)
+    GROK_DD_FIELD(n_train) GROK_DD_FIELD(n_test) GROK_DD_FIELD(total_features)
     GROK_DD_FIELD(input_dim) GROK_DD_FIELD(p_min) GROK_DD_FIELD(p_max) GROK_DD_FIELD(points)
     GROK_DD_FIELD(trials) GROK_DD_FIELD(noise) GROK_DD_FIELD(ridge) GROK_DD_FIELD(tune_ridge)
     GROK_DD_FIELD(beta_decay) GROK_DD_FIELD(degree_damping) GROK_DD_FIELD(seed)
@@ -37,8 +38,18 @@ const std::vector<FieldSpec>& dd_field_specs() {
                 "linear: Gaussian linear regression on the first p of D features; relu-features: random ReLU "
                 "features on Gaussian inputs; legendre: 1-D curve fit with damped Legendre features")
           .in(g).labelled("Experiment"),
+      F::choice("axis", {"model", "samples"},
+                "model: sweep the model size p at a fixed training set; samples: sweep the training-set size n "
+                "at a fixed model size (linear only; Nakkiran 2019, \"More data can hurt\")")
+          .in(g).labelled("Swept axis"),
+      F::integer("model_size", 1, 100000, "axis samples: the fixed model size p (the peak is at n = p)")
+          .in(g).labelled("Model size p").only_if("axis", {"samples"}),
+      F::integer("n_min", 2, 5000, "axis samples: smallest training set").in(g).labelled("Smallest n")
+          .only_if("axis", {"samples"}),
+      F::integer("n_max", 2, 5000, "axis samples: largest training set").in(g).labelled("Largest n")
+          .only_if("axis", {"samples"}),
       F::integer("n_train", 4, 5000, "training samples n (the peak is at model size p = n)")
-          .in(g).labelled("Training samples n"),
+          .in(g).labelled("Training samples n").only_if("axis", {"model"}),
       F::integer("n_test", 10, 100000,
                  "test inputs for test MSE and effective parameters (linear computes both exactly and ignores it)")
           .in(g).labelled("Test inputs").unless("experiment", {"linear"}),
@@ -47,8 +58,10 @@ const std::vector<FieldSpec>& dd_field_specs() {
           .in(g).labelled("True features D").only_if("experiment", {"linear"}),
       F::integer("input_dim", 1, 1000, "relu-features: dimension d of the Gaussian inputs")
           .in(g).labelled("Input dimension d").only_if("experiment", {"relu-features"}),
-      F::integer("p_min", 1, 100000, "smallest model size p (number of features)").in(g).labelled("Smallest model p"),
-      F::integer("p_max", 1, 100000, "largest model size p").in(g).labelled("Largest model p"),
+      F::integer("p_min", 1, 100000, "smallest model size p (number of features)").in(g).labelled("Smallest model p")
+          .only_if("axis", {"model"}),
+      F::integer("p_max", 1, 100000, "largest model size p").in(g).labelled("Largest model p")
+          .only_if("axis", {"model"}),
       F::integer("points", 2, 500,
                  "log-spaced model sizes in [p_min, p_max]; n/2, n-1, n, n+1, 2n, 4n, 10n are added when in range")
           .in(g).labelled("Model sizes (log-spaced)"),
@@ -108,9 +121,24 @@ std::string dd_resolve_config(const nlohmann::json& j, DDConfig& out) {
   return "";
 }
 
+bool dd_sample_axis(const DDConfig& c) { return c.axis == "samples"; }
+int dd_max_samples(const DDConfig& c) { return dd_sample_axis(c) ? c.n_max : c.n_train; }
+
 std::string validate_dd(const DDConfig& c) {
   const std::string err = check_ranges(c, dd_field_specs(), Visit{});
   if (!err.empty()) return err;
+  if (dd_sample_axis(c)) {
+    if (c.experiment != "linear")
+      return "axis: 'samples' needs the linear experiment (its risk is exact at every n); " + c.experiment + " is not";
+    if (c.n_min > c.n_max)
+      return "n_min: " + std::to_string(c.n_min) + " is larger than n_max (" + std::to_string(c.n_max) + ")";
+    if (c.model_size > c.total_features)
+      return "model_size: " + std::to_string(c.model_size) + " exceeds total_features (" +
+             std::to_string(c.total_features) + "): the linear learner uses the first p of the D true features";
+    if (double(c.n_max) * c.total_features > kMaxMatrixEntries)
+      return "total_features: n_max x total_features exceeds the limit of 2e7";
+    return "";
+  }
   if (c.p_min > c.p_max)
     return "p_min: " + std::to_string(c.p_min) + " is larger than p_max (" + std::to_string(c.p_max) + ")";
   if (c.experiment == "linear" && c.p_max > c.total_features)
@@ -198,16 +226,20 @@ TextPairs dd_params_from_settings(const DDConfig& c) {
 
 std::vector<int> dd_model_sizes(const DDConfig& c) {
   std::vector<int> sizes;
-  const double lo = std::log(double(c.p_min)), hi = std::log(double(c.p_max));
+  const bool samples = dd_sample_axis(c);
+  const int from = samples ? c.n_min : c.p_min, to = samples ? c.n_max : c.p_max;
+  const double lo = std::log(double(from)), hi = std::log(double(to));
   for (int i = 0; i < c.points; ++i) {
     const double t = c.points == 1 ? 0.0 : double(i) / (c.points - 1);
     sizes.push_back(int(std::lround(std::exp(lo + t * (hi - lo)))));
   }
-  const int n = c.n_train;
-  for (int extra : {n / 2, n - 1, n, n + 1, 2 * n, 4 * n, 10 * n})
-    if (extra >= c.p_min && extra <= c.p_max) sizes.push_back(extra);
-  sizes.push_back(c.p_min);
-  sizes.push_back(c.p_max);
+  const int peak = samples ? c.model_size : c.n_train;
+  const std::vector<int> extras = samples ? std::vector<int>{peak / 2, peak - 1, peak, peak + 1, 2 * peak, 4 * peak}
+                                          : std::vector<int>{peak / 2, peak - 1, peak, peak + 1, 2 * peak, 4 * peak, 10 * peak};
+  for (int extra : extras)
+    if (extra >= from && extra <= to) sizes.push_back(extra);
+  sizes.push_back(from);
+  sizes.push_back(to);
   std::sort(sizes.begin(), sizes.end());
   sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
   return sizes;

@@ -48,6 +48,7 @@ bool read_doubles(const json& obj, const char* key, std::vector<double>& out, st
 
 json dd_point_to_json(const DDPoint& p) {
   json j = {{"p", p.p},
+            {"n", p.n},
             {"test_mse_median", number_or_null(p.test_mse_median)},
             {"test_mse_q25", number_or_null(p.test_mse_q25)},
             {"test_mse_q75", number_or_null(p.test_mse_q75)},
@@ -104,11 +105,15 @@ std::string dd_result_from_json(const json& j, DDResult& out) {
     const std::string where = file + ": points[" + std::to_string(i) + "]";
     if (!pj.is_object()) return where + ": not an object";
     DDPoint p;
-    double size = 0;
+    double size = 0, samples = r.config.n_train;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     if (!read_number(pj, "p", nan, size, err, where)) return err;
-    if (size != r.model_sizes[i]) return where + ": p does not match model_sizes[" + std::to_string(i) + "]";
+    if (pj.contains("n") && !read_number(pj, "n", nan, samples, err, where)) return err;
+    const bool by_samples = dd_sample_axis(r.config);
+    if ((by_samples ? samples : size) != r.model_sizes[i])
+      return where + ": " + (by_samples ? "n" : "p") + " does not match model_sizes[" + std::to_string(i) + "]";
     p.p = int(size);
+    p.n = int(samples);
     if (!read_number(pj, "test_mse_median", nan, p.test_mse_median, err, where) ||
         !read_number(pj, "test_mse_q25", nan, p.test_mse_q25, err, where) ||
         !read_number(pj, "test_mse_q75", nan, p.test_mse_q75, err, where) ||

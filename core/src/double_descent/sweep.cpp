@@ -38,7 +38,10 @@ double trial_doubles(const DDConfig& c) {
 
 }  // namespace
 
-DDSweep::DDSweep(const DDConfig& c, double cache_megabytes) : config_(c) {
+DDSweep::DDSweep(const DDConfig& c, double cache_megabytes) : config_(c), data_config_(c) {
+  // With axis samples, every trial draws the largest training set and a size-n point uses its first
+  // n rows: nested data, as the model axis nests features.
+  data_config_.n_train = dd_max_samples(c);
   result_.config = c;
   result_.model_sizes = dd_model_sizes(c);
   if (c.experiment == "linear") {
@@ -61,14 +64,14 @@ DDSweep::DDSweep(const DDConfig& c, double cache_megabytes) : config_(c) {
       result_.plot_x.push_back(plot_x(i));
       result_.plot_truth.push_back(dd_legendre_target(plot_x(i)));
     }
-    const DDTrial t0 = dd_make_trial(c, 0);
+    const DDTrial t0 = dd_make_trial(data_config_, 0);
     for (int i = 0; i < c.n_train; ++i) {
       result_.train_x.push_back(t0.train_inputs(i, 0));
       result_.train_y.push_back(t0.train_y(i));
     }
   }
-  if (trial_doubles(c) * c.trials * sizeof(double) <= cache_megabytes * 1024 * 1024)
-    for (int t = 0; t < c.trials; ++t) cache_.push_back(dd_make_trial(c, t));
+  if (trial_doubles(data_config_) * c.trials * sizeof(double) <= cache_megabytes * 1024 * 1024)
+    for (int t = 0; t < c.trials; ++t) cache_.push_back(dd_make_trial(data_config_, t));
   for (int p : result_.model_sizes) total_cost_ += cost(p);
 }
 
@@ -81,13 +84,15 @@ std::string DDSweep::create(const DDConfig& c, std::unique_ptr<DDSweep>& out, do
 
 const DDTrial& DDSweep::trial(int t, DDTrial& scratch) {
   if (!cache_.empty()) return cache_[size_t(t)];
-  scratch = dd_make_trial(config_, t);  // regenerated on demand: same draws as a cached copy
+  scratch = dd_make_trial(data_config_, t);  // regenerated on demand: same draws as a cached copy
   return scratch;
 }
 
-double DDSweep::cost(int p) const {
+double DDSweep::cost(int size) const {
   // Flops per trial, roughly: the factorization (n^2 p) plus, with a test set, the smoother on it.
-  const double n = config_.n_train;
+  const bool samples = dd_sample_axis(config_);
+  const double n = samples ? size : config_.n_train;
+  const int p = samples ? config_.model_size : size;
   const double test = config_.experiment == "linear" ? 0.0 : config_.n_test;
   const double features = config_.experiment == "relu-features" ? (n + test) * config_.input_dim : 0.0;
   return (double(p) * (n * (n + test) + features) + n * n * n) * config_.trials;
@@ -98,12 +103,15 @@ double DDSweep::work_fraction() const { return total_cost_ > 0 ? done_cost_ / to
 bool DDSweep::step() {
   if (done()) return false;
   const DDConfig& c = config_;
-  const int p = result_.model_sizes[next_];
-  const int n = c.n_train;
+  const bool samples = dd_sample_axis(c);
+  const int size = result_.model_sizes[next_];
+  const int p = samples ? c.model_size : size;
+  const int n = samples ? size : c.n_train;
   const bool linear = c.experiment == "linear", relu = c.experiment == "relu-features";
 
   DDPoint point;
   point.p = p;
+  point.n = n;
   DDLinearTheory split;
   if (linear) {
     split = dd_linear_split(beta_, p, c.noise);
@@ -120,7 +128,7 @@ bool DDSweep::step() {
   for (int t = 0; t < c.trials; ++t) {
     const DDTrial& data = trial(t, scratch);
     // Features of the size-p model: X (n x p).
-    if (linear) X = data.train_inputs.leftCols(p);
+    if (linear) X = data.train_inputs.topLeftCorner(n, p);
     else if (relu) dd_relu_features(data.train_inputs, data.relu_weights, p, X);
     else X = dd_legendre_features(data.train_inputs.col(0), p, c.degree_damping);
 
@@ -134,10 +142,11 @@ bool DDSweep::step() {
         lambda = dd_tune_ridge(X, data.train_y, X_val, data.val_y);
       }
     }
-    dd_fit(X, data.train_y, lambda, fit);
+    const Eigen::VectorXd y = data.train_y.head(n);
+    dd_fit(X, y, lambda, fit);
     if (t == 0) point.solver = dd_solver_name(fit.solver);
 
-    train_mse.push_back((X * fit.w - data.train_y).squaredNorm() / n);
+    train_mse.push_back((X * fit.w - y).squaredNorm() / n);
     coef_norm.push_back(fit.w.norm());
     ridge.push_back(lambda);
     if (linear) {
@@ -181,7 +190,7 @@ bool DDSweep::step() {
   point.p_eff_median = median_of(p_eff);
   point.ridge_median = median_of(ridge);
   result_.points.push_back(std::move(point));
-  done_cost_ += cost(p);
+  done_cost_ += cost(size);
   ++next_;
   result_.complete = done();
   return true;

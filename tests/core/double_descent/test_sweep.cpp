@@ -168,3 +168,39 @@ TEST_CASE("dd: re-sampling trials instead of caching them gives the same numbers
     CHECK(dd_result_to_json(cached->result()) == dd_result_to_json(resampled->result()));
   }
 }
+
+TEST_CASE("dd acceptance, sample-wise: more data can hurt; the peak sits at n = p and matches theory") {
+  // Nakkiran 2019, "More data can hurt": at a fixed model size p, the minimum-norm fit's test error
+  // rises with the training-set size up to n = p and falls after it.
+  DDConfig c = find_dd_preset("linear")->config;
+  c.axis = "samples";
+  c.model_size = 20;
+  c.total_features = 200;
+  c.n_min = 5;
+  c.n_max = 200;
+  c.points = 2;  // the sizes around the peak: p/2, p-1, p, p+1, 2p, 4p, and the ends
+  c.trials = 400;
+  std::unique_ptr<DDSweep> sweep;
+  REQUIRE(DDSweep::create(c, sweep) == "");
+  while (sweep->step()) {}
+  std::map<int, DDPoint> by_n;
+  for (const auto& p : sweep->result().points) {
+    CHECK(p.p == 20);
+    by_n[p.n] = p;
+  }
+  REQUIRE(by_n.count(10));
+  REQUIRE(by_n.count(20));
+  CHECK(by_n[20].test_mse_median > 10 * by_n[10].test_mse_median);  // more data (10 -> 20) hurts
+  CHECK(by_n[20].test_mse_median > 10 * by_n[80].test_mse_median);
+  CHECK(by_n[5].test_mse_median < by_n[10].test_mse_median);
+  for (int n : {5, 10, 40, 80, 200})
+    CHECK(std::abs(by_n[n].test_mse_mean / by_n[n].theory - 1) < 0.08);
+  CHECK(std::isinf(by_n[20].theory));
+  // The file says which axis it swept and reads back.
+  DDResult back;
+  REQUIRE(dd_result_from_json(dd_result_to_json(sweep->result()), back) == "");
+  CHECK(back.points.size() == sweep->result().points.size());
+  CHECK(back.points[3].n == sweep->result().points[3].n);
+  c.experiment = "legendre";
+  CHECK(validate_dd(c).rfind("axis: 'samples' needs the linear experiment", 0) == 0);
+}

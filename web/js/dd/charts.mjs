@@ -42,6 +42,14 @@ const fmtTick = (v) => {
   return v >= 1e-3 && v <= 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(0);
 };
 
+// What a sweep varies: the model size p at a fixed n (the default), or with axis samples the
+// training-set size n at a fixed p. The peak sits where the two are equal.
+export function sweptAxis(config) {
+  return config.axis === 'samples'
+    ? { key: 'n', fixed: 'p', peak: config.model_size, label: 'training samples n' }
+    : { key: 'p', fixed: 'n', peak: config.n_train, label: 'model size p (features)' };
+}
+
 function logAxis(title) {
   return {
     type: 'logarithmic', title: { display: true, text: title },
@@ -136,36 +144,38 @@ export function createCharts(root) {
 // values below `floor` are drawn at the floor (the legend says so).
 export function updateRisk(charts, result, points) {
   const ok = (v) => v !== null && Number.isFinite(v) && v > 0;
+  const ax = sweptAxis(result.config);
+  const X = (p) => p[ax.key] ?? p.p;
   const tests = points.map((p) => p.test_mse_median).filter(ok);
   const floor = tests.length ? Math.min(...tests) / 100 : 1e-4;
   const ds = charts.risk.data.datasets;
-  ds[0].data = points.filter((p) => ok(p.test_mse_q75)).map((p) => ({ x: p.p, y: p.test_mse_q75 }));
-  ds[1].data = points.filter((p) => ok(p.test_mse_q25)).map((p) => ({ x: p.p, y: p.test_mse_q25 }));
-  ds[2].data = points.filter((p) => ok(p.test_mse_median)).map((p) => ({ x: p.p, y: p.test_mse_median }));
-  ds[3].data = points.map((p) => ({ x: p.p, y: Math.max(floor, p.train_mse_median ?? floor) }));
+  ds[0].data = points.filter((p) => ok(p.test_mse_q75)).map((p) => ({ x: X(p), y: p.test_mse_q75 }));
+  ds[1].data = points.filter((p) => ok(p.test_mse_q25)).map((p) => ({ x: X(p), y: p.test_mse_q25 }));
+  ds[2].data = points.filter((p) => ok(p.test_mse_median)).map((p) => ({ x: X(p), y: p.test_mse_median }));
+  ds[3].data = points.map((p) => ({ x: X(p), y: Math.max(floor, p.train_mse_median ?? floor) }));
   ds[3].label = `train MSE (median; below ${floor.toPrecision(1)} drawn at the bottom)`;
   const hasTheory = Boolean(result.theory);
   ds[4].hidden = !hasTheory;
   ds[4].ddAbsent = !hasTheory;
   ds[4].label = hasTheory ? `theory: ${result.theory}` : 'theory';
-  ds[4].data = hasTheory ? points.map((p) => ({ x: p.p, y: ok(p.theory) ? p.theory : null })) : [];
+  ds[4].data = hasTheory ? points.map((p) => ({ x: X(p), y: ok(p.theory) ? p.theory : null })) : [];
   // Means only where the theory is finite: at p = n - 1, n, n + 1 the mean is dominated by rare
   // near-singular trials (its expectation is infinite) and would only stretch the axis.
   ds[5].hidden = !hasTheory;
   ds[5].ddAbsent = !hasTheory;
-  ds[5].data = hasTheory ? points.filter((p) => ok(p.theory) && ok(p.test_mse_mean)).map((p) => ({ x: p.p, y: p.test_mse_mean })) : [];
-  const n = result.config.n_train;
+  ds[5].data = hasTheory ? points.filter((p) => ok(p.theory) && ok(p.test_mse_mean)).map((p) => ({ x: X(p), y: p.test_mse_mean })) : [];
   const sizes = result.model_sizes;
   for (const chart of [charts.risk, charts.complexity]) {
-    chart.options.plugins.ddVertical = { x: n, label: `p = n = ${n}` };
+    chart.options.plugins.ddVertical = { x: ax.peak, label: `${ax.key} = ${ax.fixed} = ${ax.peak}` };
+    chart.options.scales.x.title.text = ax.label;
     chart.options.scales.x.min = sizes[0];
     chart.options.scales.x.max = sizes[sizes.length - 1];
   }
   charts.risk.options.scales.y.min = floor;
   charts.risk.update('none');
   const cds = charts.complexity.data.datasets;
-  cds[0].data = points.filter((p) => ok(p.p_eff_median)).map((p) => ({ x: p.p, y: p.p_eff_median }));
-  cds[1].data = points.filter((p) => ok(p.coef_norm_median)).map((p) => ({ x: p.p, y: p.coef_norm_median }));
+  cds[0].data = points.filter((p) => ok(p.p_eff_median)).map((p) => ({ x: X(p), y: p.p_eff_median }));
+  cds[1].data = points.filter((p) => ok(p.coef_norm_median)).map((p) => ({ x: X(p), y: p.coef_norm_median }));
   charts.complexity.update('none');
 }
 

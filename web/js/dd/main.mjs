@@ -2,7 +2,7 @@
 // sweep in a Web Worker whose points are drawn as they arrive, and replay of grok-dd/1 files
 // (?run=URL or the file picker, by the same file-opening rule as the grokking page).
 // window.ddDemo exposes the state for the browser tests.
-import { createCharts, updateRisk, updateCurve } from './charts.mjs';
+import { createCharts, sweptAxis, updateRisk, updateCurve } from './charts.mjs';
 import { WorkerClient } from '../common/worker-client.mjs';
 import { Notices } from '../common/notices.mjs';
 import { buildSettingsForm } from '../common/fields.mjs';
@@ -78,11 +78,12 @@ function statusText() {
   const c = r.config;
   const parts = [];
   parts.push(state.mode === 'replay' ? `<b>Replay</b> ${escapeHtml(state.replayName || '')}` : '<b>Live</b>');
-  parts.push(`${escapeHtml(c.experiment)}, n = ${c.n_train}, ${c.trials} trials`);
-  parts.push(`${r.points.length}/${r.model_sizes.length} model sizes`);
+  const ax = sweptAxis(c);
+  parts.push(`${escapeHtml(c.experiment)}, ${ax.fixed} = ${ax.peak}, ${c.trials} trials`);
+  parts.push(`${r.points.length}/${r.model_sizes.length} ${ax.key === 'n' ? 'training-set sizes' : 'model sizes'}`);
   if (state.mode === 'live') parts.push(state.running ? 'running…' : state.done ? `done in ${(state.ms / 1000).toFixed(1)} s` : 'stopped');
-  const peak = r.points.find((p) => p.p === c.n_train);
-  if (peak) parts.push(`median test MSE at p = n: <b>${fmt(peak.test_mse_median)}</b>`);
+  const peak = r.points.find((p) => (p[ax.key] ?? p.p) === ax.peak);
+  if (peak) parts.push(`median test MSE at ${ax.key} = ${ax.fixed}: <b>${fmt(peak.test_mse_median)}</b>`);
   return parts.map((s) => `<span>${s}</span>`).join('');
 }
 
@@ -138,12 +139,13 @@ function drawCurve() {
 function drawTable() {
   const r = state.result;
   const theory = Boolean(r.theory);
-  const head = ['p', 'test MSE median', 'q25', 'q75', 'mean', ...(theory ? ['theory'] : []), 'train MSE', 'p_eff', '‖w‖', 'λ', 'solver'];
+  const ax = sweptAxis(r.config);
+  const head = [ax.key, 'test MSE median', 'q25', 'q75', 'mean', ...(theory ? ['theory'] : []), 'train MSE', 'p_eff', '‖w‖', 'λ', 'solver'];
   const rows = r.points.map((p) => {
-    const cells = [p.p, fmt(p.test_mse_median), fmt(p.test_mse_q25), fmt(p.test_mse_q75), fmt(p.test_mse_mean),
+    const cells = [p[ax.key] ?? p.p, fmt(p.test_mse_median), fmt(p.test_mse_q25), fmt(p.test_mse_q75), fmt(p.test_mse_mean),
       ...(theory ? [p.theory === null ? '∞ / —' : fmt(p.theory)] : []), fmt(p.train_mse_median), fmt(p.p_eff_median),
       fmt(p.coef_norm_median), fmt(p.ridge_median), escapeHtml(p.solver || '')];
-    return `<tr${p.p === r.config.n_train ? ' class="peak"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    return `<tr${(p[ax.key] ?? p.p) === ax.peak ? ' class="peak"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
   $('table').innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody>`;
 }
@@ -181,9 +183,9 @@ function onProgress(msg) {
   state.done = msg.done;
   drawAll();
   if (msg.done) {
-    const n = state.result.config.n_train;
-    const peak = pts.find((p) => p.p === n);
-    announce(`Sweep done in ${(msg.ms / 1000).toFixed(1)} seconds.${peak ? ` Median test error at p = n: ${fmt(peak.test_mse_median)}.` : ''}`);
+    const ax = sweptAxis(state.result.config);
+    const peak = pts.find((p) => (p[ax.key] ?? p.p) === ax.peak);
+    announce(`Sweep done in ${(msg.ms / 1000).toFixed(1)} seconds.${peak ? ` Median test error at ${ax.key} = ${ax.fixed}: ${fmt(peak.test_mse_median)}.` : ''}`);
   }
   render();
 }

@@ -17,13 +17,17 @@ namespace grok {
 struct DDConfig {
   // linear | relu-features | legendre (see data.h for what each one samples)
   std::string experiment = "linear";
+  std::string axis = "model";   // model: sweep the model size p at fixed n; samples: sweep n at fixed p (linear)
   int n_train = 40;             // n: training samples; the peak sits at model size p = n
   int n_test = 400;             // test inputs for test MSE and effective parameters (linear: exact, unused)
   int total_features = 400;     // linear: D, features of the true model; the learner uses the first p
   int input_dim = 10;           // relu-features: d, dimension of the Gaussian inputs
   int p_min = 1;                // smallest model size (features used)
   int p_max = 400;              // largest model size
-  int points = 40;              // log-spaced model sizes between p_min and p_max (plus n and its multiples)
+  int points = 40;              // log-spaced sizes of the swept axis (plus the ones around the peak)
+  int model_size = 40;          // axis samples: the fixed model size p; the peak sits at n = p
+  int n_min = 4;                // axis samples: smallest training set
+  int n_max = 200;              // axis samples: largest training set
   int trials = 200;             // independent data sets per model size; medians and means over them
   double noise = 0.5;           // sigma: label noise standard deviation (train and test labels)
   double ridge = 0.0;           // lambda in ||y - X w||^2 + lambda ||w||^2; 0 = ridgeless (minimum norm)
@@ -75,8 +79,11 @@ DDPresetSettings dd_settings_from_params(const TextPairs& params, const std::str
 // The address of a config: its experiment, then every field that differs from that experiment's preset.
 TextPairs dd_params_from_settings(const DDConfig& c);
 
-// The sweep's model sizes: `points` log-spaced integers in [p_min, p_max], plus n/2, n-1, n, n+1,
-// 2n, 4n and 10n where they fall inside the range (the peak and the points the docs compare).
+// The sweep's sizes: for axis model, `points` log-spaced model sizes in [p_min, p_max], plus n/2, n-1,
+// n, n+1, 2n, 4n and 10n where they fall inside the range (the peak and the points the docs compare);
+// for axis samples, log-spaced training-set sizes in [n_min, n_max] plus p/2, p-1, p, p+1, 2p, 4p.
 std::vector<int> dd_model_sizes(const DDConfig& c);
+bool dd_sample_axis(const DDConfig& c);
+int dd_max_samples(const DDConfig& c);  // the largest training set a trial draws
 
 }  // namespace grok

@@ -1,8 +1,8 @@
 // The double-descent result file ("grok-dd/1"), written by `grok double-descent --out` and by the
 // page's "Download", replayed by the page. This file is the schema's one home.
-//   {"schema": "grok-dd/1", "config": {...every DD field...}, "model_sizes": [p, ...],
+//   {"schema": "grok-dd/1", "config": {...every DD field...}, "model_sizes": [the swept values: p, or n],
 //    "theory": "what the theory column is" | "",
-//    "points": [{"p", "test_mse_median", "test_mse_q25", "test_mse_q75", "test_mse_mean", "test_mse_sem",
+//    "points": [{"p", "n", "test_mse_median", "test_mse_q25", "test_mse_q75", "test_mse_mean", "test_mse_sem",
 //                "train_mse_median", "coef_norm_median", "p_eff_median", "ridge_median",
 //                "theory", "solver", "fit_curve": [...] (legendre only)}, ...],
 //    "curves": {"plot_x", "plot_truth", "train_x", "train_y"} (legendre only),

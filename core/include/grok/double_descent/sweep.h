@@ -22,7 +22,8 @@
 namespace grok {
 
 struct DDPoint {
-  int p = 0;
+  int p = 0;                      // model size (features)
+  int n = 0;                      // training samples (the swept value with axis samples)
   double test_mse_median = 0, test_mse_q25 = 0, test_mse_q75 = 0, test_mse_mean = 0;
   double test_mse_sem = 0;        // standard error of the mean (std / sqrt(trials)); meaningless at the peak
   double train_mse_median = 0;
@@ -36,7 +37,7 @@ struct DDPoint {
 
 struct DDResult {
   DDConfig config;
-  std::vector<int> model_sizes;   // the whole plan
+  std::vector<int> model_sizes;   // the whole plan: the swept values (model sizes p, or training-set sizes n)
   std::vector<DDPoint> points;    // done so far, in the order of model_sizes
   std::string theory;             // what DDPoint::theory is, "" when the experiment has none
   // legendre: what the page draws beside the fitted curves (empty otherwise)
@@ -63,9 +64,10 @@ class DDSweep {
  private:
   DDSweep(const DDConfig& c, double cache_megabytes);
   const DDTrial& trial(int t, DDTrial& scratch);
-  double cost(int p) const;
+  double cost(int size) const;  // of one swept size, for progress
 
   DDConfig config_;
+  DDConfig data_config_;                  // what a trial draws: n_train = the largest training set
   DDResult result_;
   size_t next_ = 0;
   std::vector<DDTrial> cache_;            // every trial's data when it fits the memory budget
