@@ -35,11 +35,13 @@ inline double exp_nonpositive(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  int64_t tb, sb;
+  // Unsigned arithmetic: it wraps where signed would be undefined (a NaN logit gives garbage bits
+  // here, and a NaN result either way).
+  uint64_t tb, sb;
   std::memcpy(&tb, &t, 8);
   std::memcpy(&sb, &shifter, 8);
-  const int64_t k = tb - sb;  // the integer t - shifter, read from the low mantissa bits
-  const int64_t bits = (k + 1023) << 52;
+  const uint64_t k = tb - sb;  // the integer t - shifter (two's complement), from the low mantissa bits
+  const uint64_t bits = (k + 1023) << 52;
   double scale;
   std::memcpy(&scale, &bits, 8);
   return p * scale;

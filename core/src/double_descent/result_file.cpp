@@ -1,14 +1,23 @@
 // grok-dd/1 result files: writing, reading with checks, and the schema for the page (result_file.h).
 #include "grok/double_descent/result_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "grok/common/json_values.h"
 
 namespace grok {
 
 using json = nlohmann::json;
 
 namespace {
+
+// Model sizes and training-set sizes a file may name: the largest the field table allows.
+int max_swept_size() {
+  const auto& specs = dd_field_specs();
+  return static_cast<int>(std::max(find_field_in(specs, "p_max")->max, find_field_in(specs, "model_size")->max));
+}
 
 json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
@@ -25,8 +34,7 @@ bool read_number(const json& obj, const char* key, double null_value, double& ou
   const auto it = obj.find(key);
   if (it == obj.end()) { err = where + ": '" + key + "' is missing"; return false; }
   if (it->is_null()) { out = null_value; return true; }
-  if (!it->is_number()) { err = where + ": '" + key + "' is not a number"; return false; }
-  out = it->get<double>();
+  if (!json_finite(*it, out)) { err = where + ": '" + key + "' is not a finite number"; return false; }
   return true;
 }
 
@@ -38,8 +46,8 @@ bool read_doubles(const json& obj, const char* key, std::vector<double>& out, st
   out.clear();
   for (const json& v : *it) {
     if (v.is_null()) out.push_back(std::numeric_limits<double>::quiet_NaN());
-    else if (v.is_number()) out.push_back(v.get<double>());
-    else { err = where + ": '" + key + "' holds a value that is not a number"; return false; }
+    else if (double d = 0; json_finite(v, d)) out.push_back(d);
+    else { err = where + ": '" + key + "' holds a value that is not a finite number"; return false; }
   }
   return true;
 }
@@ -93,9 +101,12 @@ std::string dd_result_from_json(const json& j, DDResult& out) {
   err = validate_dd(r.config);
   if (!err.empty()) return file + ": " + err;
   if (!j.contains("model_sizes") || !j["model_sizes"].is_array()) return file + ": model_sizes must be an array";
+  const int max_size = max_swept_size();
   for (const json& v : j["model_sizes"]) {
-    if (!v.is_number_integer() || v.get<long long>() < 1) return file + ": model_sizes must hold positive integers";
-    r.model_sizes.push_back(int(v.get<long long>()));
+    int size = 0;
+    if (!json_integer_as(v, 1, max_size, size) || (!r.model_sizes.empty() && size <= r.model_sizes.back()))
+      return file + ": model_sizes must hold increasing integers in [1, " + std::to_string(max_size) + "]";
+    r.model_sizes.push_back(size);
   }
   if (j.contains("theory") && j["theory"].is_string()) r.theory = j["theory"].get<std::string>();
   if (!j.contains("points") || !j["points"].is_array()) return file + ": points must be an array";
@@ -105,15 +116,14 @@ std::string dd_result_from_json(const json& j, DDResult& out) {
     const std::string where = file + ": points[" + std::to_string(i) + "]";
     if (!pj.is_object()) return where + ": not an object";
     DDPoint p;
-    double size = 0, samples = r.config.n_train;
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    if (!read_number(pj, "p", nan, size, err, where)) return err;
-    if (pj.contains("n") && !read_number(pj, "n", nan, samples, err, where)) return err;
+    p.n = r.config.n_train;
+    if (!pj.contains("p") || !json_integer_as(pj["p"], 1, max_size, p.p) ||
+        (pj.contains("n") && !json_integer_as(pj["n"], 1, max_size, p.n)))
+      return where + ": p and n must be integers in [1, " + std::to_string(max_size) + "]";
     const bool by_samples = dd_sample_axis(r.config);
-    if ((by_samples ? samples : size) != r.model_sizes[i])
+    if ((by_samples ? p.n : p.p) != r.model_sizes[i])
       return where + ": " + (by_samples ? "n" : "p") + " does not match model_sizes[" + std::to_string(i) + "]";
-    p.p = int(size);
-    p.n = int(samples);
     if (!read_number(pj, "test_mse_median", nan, p.test_mse_median, err, where) ||
         !read_number(pj, "test_mse_q25", nan, p.test_mse_q25, err, where) ||
         !read_number(pj, "test_mse_q75", nan, p.test_mse_q75, err, where) ||

@@ -38,7 +38,7 @@ struct Reader {
     const uint64_t n = get<uint64_t>();
     if (!ok || n > max_items || pos + n * sizeof(T) > b.size()) { ok = false; return {}; }
     std::vector<T> v(n);
-    std::memcpy(v.data(), b.data() + pos, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), b.data() + pos, n * sizeof(T));  // memcpy of nullptr is undefined even for 0 bytes
     pos += n * sizeof(T);
     return v;
   }
@@ -49,7 +49,40 @@ struct Reader {
 struct CheckpointCodec {
   static std::vector<uint8_t> save(const Trainer& t);
   static std::string load(Trainer& t, const std::vector<uint8_t>& bytes);
+  static std::string check_state(const Trainer& t, long steps_done, const std::vector<int>& order,
+                                 const std::vector<MetricPoint>& metrics, const std::vector<Snapshot>& snaps,
+                                 const Summary& summary, const std::vector<int>& circuit);
 };
+
+std::string CheckpointCodec::check_state(const Trainer& t, long steps_done, const std::vector<int>& order,
+                                         const std::vector<MetricPoint>& metrics, const std::vector<Snapshot>& snaps,
+                                         const Summary& summary, const std::vector<int>& circuit) {
+  const long max_steps = run_steps(t.config_);
+  if (steps_done < 0 || steps_done > max_steps)
+    return "step " + std::to_string(steps_done) + " is outside [0, " + std::to_string(max_steps) + "]";
+  const long n = static_cast<long>(t.order_.size());
+  for (int i : order)
+    if (i < 0 || i >= n) return "the batch order names an example outside [0, " + std::to_string(n) + ")";
+  long last = -1;
+  for (const MetricPoint& m : metrics) {
+    if (m.step <= last || m.step > steps_done) return "metric steps are out of order or past the checkpoint's step";
+    last = m.step;
+  }
+  last = -1;
+  for (const Snapshot& sn : snaps) {
+    if (sn.step <= last || sn.step > steps_done) return "snapshot steps are out of order or past the checkpoint's step";
+    last = sn.step;
+  }
+  // The summary was copied as bytes: check its bool's byte before anything reads it as a bool.
+  unsigned char diverged_byte = 0;
+  std::memcpy(&diverged_byte, &summary.diverged, 1);
+  if (diverged_byte > 1 || summary.steps != steps_done || summary.memorize_step < -1 || summary.grok_step < -1 ||
+      summary.memorize_step > steps_done || summary.grok_step > steps_done)
+    return "the summary does not match the checkpoint's step";
+  for (int k : circuit)
+    if (k < 1 || 2 * k >= t.config_.p) return "a key frequency is outside [1, (p-1)/2]";
+  return "";
+}
 
 std::vector<uint8_t> CheckpointCodec::save(const Trainer& t) {
   std::vector<uint8_t> out(kMagic, kMagic + 8);
@@ -101,7 +134,7 @@ std::string CheckpointCodec::load(Trainer& t, const std::vector<uint8_t>& bytes)
   std::vector<Snapshot> snaps;
   if (r.ok) {
     const nlohmann::json j = nlohmann::json::parse(snap_text.begin(), snap_text.end(), nullptr, false);
-    if (j.is_discarded() || !snapshots_from_json(j, snaps).empty()) return "checkpoint: corrupt snapshots";
+    if (j.is_discarded() || !snapshots_from_json(j, snaps, steps_done).empty()) return "checkpoint: corrupt snapshots";
   }
   const Summary summary = r.get<Summary>();
   const double step_s = r.get<double>(), eval_s = r.get<double>(), measures_s = r.get<double>();
@@ -113,6 +146,9 @@ std::string CheckpointCodec::load(Trainer& t, const std::vector<uint8_t>& bytes)
   }
   if (!r.ok || order.size() != t.order_.size() || cursor > t.order_.size())
     return "checkpoint: truncated or corrupt";
+  // Everything below indexes or counts by these values: a corrupt one must be refused, not used.
+  const std::string bad = check_state(t, steps_done, order, metrics, snaps, summary, circuit);
+  if (!bad.empty()) return "checkpoint: " + bad;
   t.model_->params().value.assign(value.begin(), value.end());
   t.optimizer_.t = steps_done; t.optimizer_.m = std::move(m); t.optimizer_.v = std::move(v); t.optimizer_.ema = std::move(ema);
   t.batch_rng_.set_state(rs);
@@ -170,6 +206,9 @@ std::string parse_checkpoint(const std::string& bytes, Checkpoint& out) {
   if (cj.is_discarded()) return "checkpoint is corrupt (config)";
   const std::string err = config_from_json(cj, c.config);
   if (!err.empty()) return "checkpoint config: " + err;
+  if (steps > static_cast<uint64_t>(run_steps(c.config)))
+    return "checkpoint is corrupt (step " + std::to_string(steps) + " is past the config's " +
+           std::to_string(run_steps(c.config)) + " steps)";
   c.state.assign(p + pos, p + pos + state_len);
   c.steps = static_cast<long>(steps);
   out = std::move(c);

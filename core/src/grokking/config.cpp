@@ -248,6 +248,17 @@ std::string make_feature_data(const Config& c, FeatureData& out) {
   return "";
 }
 
+namespace {
+// A batch larger than the training set would silently be the full batch: say so instead.
+std::string check_batch_size(const Config& c) {
+  const long n = train_size(c);
+  if (c.batch_size > n)
+    return "batch_size: " + std::to_string(c.batch_size) + " is more than the " + std::to_string(n) +
+           " training examples (0 = full batch)";
+  return "";
+}
+}  // namespace
+
 std::string validate(const Config& c) {
   // Ranges first (the same check the setters do), then combinations.
   const std::string err = check_ranges(c, field_specs(), Visit{});
@@ -267,7 +278,7 @@ std::string validate(const Config& c) {
                " (the images' side in pixels)";
     }
     if (run_steps(c) > 100000000) return "epochs: " + std::to_string(c.epochs) + " epochs are more than 100000000 steps";
-    return "";
+    return check_batch_size(c);
   }
   if (find_op(c.op)->elements == 0 && !is_prime(c.p))
     return "p: " + std::to_string(c.p) + " is not prime (modular division and the Fourier analysis need a prime)";
@@ -284,7 +295,7 @@ std::string validate(const Config& c) {
   if (train < 1 || train >= pairs)
     return "train_fraction: " + format_number(c.train_fraction) + " of " + std::to_string(pairs) +
            " pairs leaves an empty train or test set";
-  return "";
+  return check_batch_size(c);
 }
 
 }  // namespace grok

@@ -1,6 +1,10 @@
 #include "grok/grokking/history.h"
 
 #include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include "grok/common/json_values.h"
 
 namespace grok {
 using nlohmann::json;
@@ -36,35 +40,51 @@ json snapshots_to_json(const std::vector<Snapshot>& snaps) {
 }
 
 namespace {
-template <class T>
-bool read_array(const json& obj, const char* key, std::vector<T>& out) {
-  if (!obj.contains(key)) return true;  // optional: older files carry fewer measures
+// Optional arrays (older files carry fewer measures): finite numbers, or integers in [0, 2^20]
+// (frequencies; the check keeps the cast defined, a run's own range is the reader's business).
+// read_array_with(obj, key, out, one): every element through one(json, T&) -> bool.
+template <class T, class ReadOne>
+bool read_array_with(const json& obj, const char* key, std::vector<T>& out, ReadOne one) {
+  if (!obj.contains(key)) return true;
   const json& a = obj[key];
   if (!a.is_array()) return false;
   out.clear();
   for (const auto& v : a) {
-    if (!v.is_number()) return false;
-    out.push_back(v.get<T>());
+    T x{};
+    if (!one(v, x)) return false;
+    out.push_back(x);
   }
   return true;
 }
+template <class Real, class = std::enable_if_t<std::is_floating_point_v<Real>>>
+bool read_array(const json& obj, const char* key, std::vector<Real>& out) {
+  return read_array_with(obj, key, out, [](const json& v, Real& x) {
+    double d = 0;  // in range for Real too: a double past FLT_MAX cast to float is undefined
+    if (!json_finite(v, d) || std::fabs(d) > static_cast<double>(std::numeric_limits<Real>::max())) return false;
+    x = static_cast<Real>(d);
+    return true;
+  });
+}
+bool read_array(const json& obj, const char* key, std::vector<int>& out) {
+  return read_array_with(obj, key, out, [](const json& v, int& k) { return json_integer_as(v, 0, 1 << 20, k); });
+}
 bool read_optional(const json& obj, const char* key, double& out) {
   if (!obj.contains(key) || obj[key].is_null()) return true;
-  if (!obj[key].is_number()) return false;
-  out = obj[key].get<double>();
-  return true;
+  return json_finite(obj[key], out);
 }
 }  // namespace
 
-std::string snapshots_from_json(const json& j, std::vector<Snapshot>& out) {
+std::string snapshots_from_json(const json& j, std::vector<Snapshot>& out, long max_step) {
   if (!j.is_array()) return "snapshots must be an array";
   std::vector<Snapshot> snaps;
   for (size_t i = 0; i < j.size(); ++i) {
     const json& s = j[i];
     const std::string where = "snapshots[" + std::to_string(i) + "]";
-    if (!s.is_object() || !s.contains("step") || !s["step"].is_number()) return where + ": no numeric step";
     Snapshot snap;
-    snap.step = s["step"].get<long>();
+    if (!s.is_object() || !s.contains("step") || !json_integer_as(s["step"], 0, max_step, snap.step))
+      return where + ": step must be an integer in [0, " + std::to_string(max_step) + "]";
+    if (!snaps.empty() && snap.step <= snaps.back().step)
+      return where + ": step " + std::to_string(snap.step) + " does not follow step " + std::to_string(snaps.back().step);
     if (!read_array(s, "embed_spectrum", snap.embed_spectrum) || !read_array(s, "logit_spectrum", snap.logit_spectrum) ||
         !read_array(s, "freq_share", snap.freq_share) || !read_array(s, "key_freqs", snap.key_freqs) ||
         !read_array(s, "neuron_freq", snap.neuron_freq) || !read_optional(s, "gini_embed", snap.gini_embed) ||

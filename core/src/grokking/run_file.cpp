@@ -1,5 +1,6 @@
 #include "grok/grokking/run_file.h"
 
+#include "grok/common/json_values.h"
 #include "grok/grokking/phases.h"
 
 namespace grok {
@@ -64,16 +65,24 @@ RunData run_from_trainer(const Trainer& t, bool complete) {
 }
 
 namespace {
-// Reads a number field with a clear message; json's own get<> would throw on a wrong type.
-bool read_number(const json& obj, const char* key, double& out, std::string& err, const std::string& where) {
+// Reads a number field with a clear message; json's own get<> would throw on a wrong type. A loss
+// that overflowed is written as null (JSON has no NaN or infinity) and reads back as NaN.
+bool read_number(const json& obj, const char* key, double& out, std::string& err, const std::string& where,
+                 bool null_is_nan = false) {
   auto it = obj.find(key);
-  if (it == obj.end() || !it->is_number()) {
-    err = where + ": '" + key + "' missing or not a number";
+  if (it != obj.end() && null_is_nan && it->is_null()) {
+    out = std::nan("");
+    return true;
+  }
+  if (it == obj.end() || !json_finite(*it, out)) {
+    err = where + ": '" + key + "' missing or not a finite number";
     return false;
   }
-  out = it->get<double>();
   return true;
 }
+
+// A step of this run: an integer in [0, max_step].
+bool read_step(const json& v, long max_step, long& out) { return json_integer_as(v, 0, max_step, out); }
 }  // namespace
 
 std::string run_from_json(const json& j, RunData& out) {
@@ -84,42 +93,47 @@ std::string run_from_json(const json& j, RunData& out) {
   RunData run;
   std::string err = config_from_json(j["config"], run.config);
   if (!err.empty()) return "run file: " + err;
+  // Every step a run file names lies in [0, the config's steps] and the metrics' steps increase:
+  // the page, resume and the summaries index by them.
+  const long max_step = run_steps(run.config);
+  const std::string step_range = "an integer in [0, " + std::to_string(max_step) + "] (the config's steps)";
   if (!j.contains("metrics") || !j["metrics"].is_array()) return "run file: metrics must be an array";
   for (size_t i = 0; i < j["metrics"].size(); ++i) {
     const json& m = j["metrics"][i];
     const std::string where = "run file: metrics[" + std::to_string(i) + "]";
     if (!m.is_object()) return where + ": not an object";
     MetricPoint p;
-    double step;
-    if (!read_number(m, "step", step, err, where) || !read_number(m, "train_loss", p.train_loss, err, where) ||
-        !read_number(m, "train_acc", p.train_acc, err, where) || !read_number(m, "test_loss", p.test_loss, err, where) ||
-        !read_number(m, "test_acc", p.test_acc, err, where) || !read_number(m, "weight_norm", p.weight_norm, err, where))
+    if (!m.contains("step") || !read_step(m["step"], max_step, p.step)) return where + ": step must be " + step_range;
+    if (!run.metrics.empty() && p.step <= run.metrics.back().step)
+      return where + ": step " + std::to_string(p.step) + " does not follow step " + std::to_string(run.metrics.back().step);
+    if (!read_number(m, "train_loss", p.train_loss, err, where, true) ||
+        !read_number(m, "train_acc", p.train_acc, err, where) || !read_number(m, "test_loss", p.test_loss, err, where, true) ||
+        !read_number(m, "test_acc", p.test_acc, err, where) || !read_number(m, "weight_norm", p.weight_norm, err, where, true))
       return err;
-    p.step = static_cast<long>(step);
     for (auto [key, field] : {std::pair{"train_acc_clean", &p.train_acc_clean}, std::pair{"train_acc_noisy", &p.train_acc_noisy}}) {
       if (!m.contains(key)) continue;
-      if (!m[key].is_number()) return where + ": '" + key + "' is not a number";
-      *field = m[key].get<double>();
+      if (!json_finite(m[key], *field)) return where + ": '" + key + "' is not a finite number";
     }
     run.metrics.push_back(p);
   }
   if (j.contains("snapshots")) {
-    err = snapshots_from_json(j["snapshots"], run.snapshots);
+    err = snapshots_from_json(j["snapshots"], run.snapshots, max_step);
     if (!err.empty()) return "run file: " + err;
   }
   if (!j.contains("summary") || !j["summary"].is_object()) return "run file: no summary";
   const json& s = j["summary"];
-  const auto step_or_null = [&](const char* key, long& v) {
-    if (!s.contains(key) || s[key].is_null()) { v = -1; return true; }
-    if (!s[key].is_number()) return false;
-    v = s[key].get<long>();
-    return true;
-  };
-  if (!step_or_null("memorize_step", run.summary.memorize_step) || !step_or_null("grok_step", run.summary.grok_step))
-    return "run file: summary steps must be numbers or null";
-  double steps = 0;
-  if (!read_number(s, "steps", steps, err, "run file: summary")) return err;
-  run.summary.steps = static_cast<long>(steps);
+  if (!s.contains("steps") || !read_step(s["steps"], max_step, run.summary.steps))
+    return "run file: summary.steps must be " + step_range;
+  if (!run.metrics.empty() && run.metrics.back().step > run.summary.steps)
+    return "run file: metrics go to step " + std::to_string(run.metrics.back().step) + ", past summary.steps " +
+           std::to_string(run.summary.steps);
+  for (auto [key, field] : {std::pair{"memorize_step", &run.summary.memorize_step}, std::pair{"grok_step", &run.summary.grok_step}}) {
+    *field = -1;
+    if (!s.contains(key) || s[key].is_null()) continue;
+    if (!read_step(s[key], run.summary.steps, *field))
+      return std::string("run file: summary.") + key + " must be null or an integer in [0, " +
+             std::to_string(run.summary.steps) + "] (summary.steps)";
+  }
   read_number(s, "final_train_acc", run.summary.final_train_acc, err, "");
   read_number(s, "final_test_acc", run.summary.final_test_acc, err, "");
   read_number(s, "wall_seconds", run.summary.wall_seconds, err, "");
@@ -141,25 +155,27 @@ std::string run_from_json(const json& j, RunData& out) {
     const json& f = s["circuit_freqs"];
     if (!f.is_array()) return "run file: summary.circuit_freqs must be an array of frequencies";
     for (const auto& k : f) {
-      if (!k.is_number_integer() || k.get<long>() < 1 || 2 * k.get<long>() >= run.config.p)
+      int v = 0;
+      if (!json_integer_as(k, 1, (run.config.p - 1) / 2, v))
         return "run file: summary.circuit_freqs must hold integers in [1, (p-1)/2]";
-      run.circuit_freqs.push_back(k.get<int>());
+      run.circuit_freqs.push_back(v);
     }
   }
   if (s.contains("params")) {
-    if (!s["params"].is_number_integer() || s["params"].get<long long>() < 0)
+    if (!json_integer_as(s["params"], 0, 1LL << 40, run.summary.params))
       return "run file: summary.params must be a non-negative integer";
-    run.summary.params = s["params"].get<long>();
   }
   if (j.contains("label_noise")) {
     const json& ln = j["label_noise"];
-    if (!ln.is_object() || !ln.contains("redrawn") || !ln["redrawn"].is_number_integer() ||
+    const long n = train_size(run.config);
+    if (!ln.is_object() || !ln.contains("redrawn") || !json_integer_as(ln["redrawn"], 0, n, run.label_noise.redrawn) ||
         !ln.contains("changed_examples") || !ln["changed_examples"].is_array())
-      return "run file: label_noise must be {redrawn, changed_examples}";
-    run.label_noise.redrawn = ln["redrawn"].get<long>();
+      return "run file: label_noise must be {redrawn: 0.." + std::to_string(n) + ", changed_examples: [...]}";
     for (const auto& v : ln["changed_examples"]) {
-      if (!v.is_number_integer() || v.get<long long>() < 0) return "run file: label_noise.changed_examples must hold example indices";
-      run.label_noise.changed_examples.push_back(v.get<int>());
+      int k = 0;
+      if (!json_integer_as(v, 0, n - 1, k))
+        return "run file: label_noise.changed_examples must hold example indices in [0, " + std::to_string(n - 1) + "]";
+      run.label_noise.changed_examples.push_back(k);
     }
   }
   run.complete = s.value("complete", true);

@@ -92,7 +92,17 @@ TEST_CASE("dd: result files round-trip and bad files say what is wrong") {
   CHECK(dd_result_from_json(bad, back).find("noise") != std::string::npos);
   bad = j;
   bad["points"][1]["test_mse_median"] = "big";
-  CHECK(dd_result_from_json(bad, back) == "dd file: points[1]: 'test_mse_median' is not a number");
+  CHECK(dd_result_from_json(bad, back) == "dd file: points[1]: 'test_mse_median' is not a finite number");
+  // Sizes are read as integers in range: a float-to-int cast of 1e300 would be undefined.
+  bad = j;
+  bad["points"][0]["p"] = 1e300;
+  CHECK(dd_result_from_json(bad, back) == "dd file: points[0]: p and n must be integers in [1, 100000]");
+  bad = j;
+  bad["points"][0]["n"] = 2.5;
+  CHECK(dd_result_from_json(bad, back) == "dd file: points[0]: p and n must be integers in [1, 100000]");
+  bad = j;
+  std::swap(bad["model_sizes"][0], bad["model_sizes"][1]);
+  CHECK(dd_result_from_json(bad, back) == "dd file: model_sizes must hold increasing integers in [1, 100000]");
   bad = j;
   bad["points"].erase(bad["points"].size() - 1);
   CHECK(dd_result_from_json(bad, back).find("marked complete") != std::string::npos);

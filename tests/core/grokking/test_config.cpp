@@ -74,3 +74,14 @@ TEST_CASE("schema JSON lists every field with default and range, and the presets
   CHECK(s["presets"].size() == presets().size());
   for (const auto& f : s["fields"]) CHECK(f.contains("default"));
 }
+
+TEST_CASE("a batch larger than the training set is an error, not a silent full batch") {
+  Config c = find_preset("nanda2023")->config;  // p = 113, train_fraction 0.3: 3830 training pairs
+  c.batch_size = 3830;
+  CHECK(validate(c) == "");
+  c.batch_size = 3831;
+  CHECK(validate(c) == "batch_size: 3831 is more than the 3830 training examples (0 = full batch)");
+  Config d = find_preset("mnist1d-dd")->config;
+  d.batch_size = 4001;
+  CHECK(validate(d) == "batch_size: 4001 is more than the 4000 training examples (0 = full batch)");
+}

@@ -50,7 +50,7 @@ constexpr int kSnapshotsPerDecade = 10;
 nlohmann::json metric_to_json(const MetricPoint& m);
 nlohmann::json snapshot_to_json(const Snapshot& s);
 nlohmann::json snapshots_to_json(const std::vector<Snapshot>& s);
-// "" or "snapshots[i]: what is wrong".
-std::string snapshots_from_json(const nlohmann::json& j, std::vector<Snapshot>& out);
+// "" or "snapshots[i]: what is wrong". Steps are integers in [0, max_step] and increase.
+std::string snapshots_from_json(const nlohmann::json& j, std::vector<Snapshot>& out, long max_step);
 
 }  // namespace grok
