@@ -131,8 +131,6 @@ int run(const DDOptions& o) {
   ProgressMode mode;
   if (!parse_progress_mode(o.progress, mode))
     return fail("--progress: '" + o.progress + "' is not one of auto, live, log, none");
-  if (!(o.save_seconds > 0)) return fail("--save-every: must be a positive number of seconds");
-  if (!(o.cache_mb >= 0)) return fail("--cache-mb: must be a number of megabytes >= 0");
   grok::DDConfig config;
   std::string err = resolve(o, config);
   if (!err.empty()) return fail(err);
@@ -143,6 +141,9 @@ int run(const DDOptions& o) {
   if (o.out.empty()) return fail("--out is required (the grok-dd/1 file to write), or use --print-config");
   err = check_output_path(o.out);
   if (!err.empty()) return fail(err);
+  OutputLock lock;
+  err = lock.acquire(o.out);
+  if (!err.empty()) return fail(err);
   std::unique_ptr<grok::DDSweep> sweep;
   err = grok::DDSweep::create(config, sweep, o.cache_mb);
   if (!err.empty()) return fail(err);
@@ -152,6 +153,9 @@ int run(const DDOptions& o) {
   const auto start = Clock::now();
   auto last_save = start, last_log = start;
   const auto save = [&] { return write_file_atomic(o.out, grok::dd_result_to_json(sweep->result()).dump(1) + "\n"); };
+  // Write the empty partial file now: a path we cannot write fails before the sweep, not after it.
+  err = save();
+  if (!err.empty()) return fail(err, kExitFailure);
   const size_t total = sweep->result().model_sizes.size();
   if (mode != ProgressMode::None)
     std::fprintf(stderr, "double-descent: %s, %s = %d, %zu %s from %d to %d, %d trials each%s\n",
@@ -216,11 +220,12 @@ Command double_descent_command(CLI::App& root) {
       ->type_name("FILE")->group(out_group);
   app->add_option("--progress", o->progress, "auto (live line on a terminal, else log lines), live, log, none")
       ->type_name("MODE")->group(out_group);
-  app->add_option("--save-every", o->save_seconds, "seconds between partial saves of --out (default 30)")
+  add_number_option(*app, "--save-every", o->save_seconds, 0, 86400, false,
+                    "seconds between partial saves of --out (default 30)")
       ->type_name("SEC")->group(out_group);
-  app->add_option("--cache-mb", o->cache_mb,
-                  "keep every trial's data in memory up to this many MB (default 1024); beyond it each trial is "
-                  "re-sampled per model size: same numbers, slower")
+  add_number_option(*app, "--cache-mb", o->cache_mb, 0, 1048576, true,
+                    "keep every trial's data in memory up to this many MB (default 1024); beyond it each trial is "
+                    "re-sampled per model size: same numbers, slower")
       ->type_name("MB")->group(out_group);
   app->add_flag("--table", o->table, "print every model size as a Markdown table on stdout")->group(out_group);
   app->add_flag("--print-config", o->print_config, "print the resolved config as JSON and exit")->group(out_group);

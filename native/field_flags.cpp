@@ -33,6 +33,23 @@ void add_field_flags(CLI::App& app, const std::vector<grok::FieldSpec>& specs, c
   }
 }
 
+CLI::Option* add_number_option(CLI::App& app, const std::string& name, double& target, double lo, double hi,
+                               bool lo_closed, const std::string& help) {
+  const std::string range = std::string(lo_closed ? "[" : "(") + grok::format_number(lo) + ", " + grok::format_number(hi) + "]";
+  return app
+      .add_option_function<std::string>(
+          name,
+          [&target](const std::string& v) { grok::parse_number(v, target); },  // checked below, before this runs
+          help + " " + range)
+      ->check(CLI::Validator(
+          [=](std::string& v) -> std::string {
+            double x;
+            if (grok::parse_number(v, x) && (lo_closed ? x >= lo : x > lo) && x <= hi) return "";
+            return "'" + v + "' is not a number in " + range;
+          },
+          ""));
+}
+
 std::string flag_error(const grok::FieldSpec& f, const std::string& text) {
   return "--" + grok::kebab(f.name) + ": '" + text + "' is not " + grok::range_text(f);
 }
@@ -53,7 +70,12 @@ std::vector<std::string> ConfigFlags::given_fields() const {
 void add_config_flags(CLI::App& app, ConfigFlags& flags) {
   const std::string group = "Config (defaults are the built-in ones; a --preset replaces them)";
   app.add_option("--preset", flags.preset, "start from a preset: " + grok::preset_names())
-      ->type_name("NAME")->group(group);
+      ->type_name("NAME")->group(group)
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            return v.empty() ? "an empty name is not a preset (one of " + grok::preset_names() + ")" : "";
+          },
+          ""));
   app.add_option("--config", flags.config_file,
                  "JSON file of config fields, or a run file (its config is used); flags override it")
       ->type_name("FILE")->group(group);

@@ -28,6 +28,13 @@ std::string flag_error(const grok::FieldSpec& f, const std::string& text);
 // A core message "<field>: ..." with the field's flag in place of its name (when it names a field).
 std::string as_flag_message(const std::vector<grok::FieldSpec>& specs, const std::string& message);
 
+// The CLI's own numbers (--save-every, --log-every, --cache-mb) follow the field table's rules: the
+// one number parser (finite, normal, decimal) and a stated range, lo < value <= hi (lo <= value when
+// `lo_closed`). "--save-every: 'nan' is not a number in (0, 86400]" at parse time, never a silent
+// "off" or a clamp.
+CLI::Option* add_number_option(CLI::App& app, const std::string& name, double& target, double lo, double hi,
+                               bool lo_closed, const std::string& help);
+
 struct ConfigFlags {
   std::string preset;
   std::string config_file;

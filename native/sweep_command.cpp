@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -95,8 +97,13 @@ pid_t spawn(const std::string& name, const std::vector<std::string>& args, const
   argv.push_back(nullptr);
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return -1;
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
+    // If the sweep dies (even by SIGKILL), its runs get SIGTERM: they save and stop instead of
+    // running on unowned beside the next sweep of the same directory.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(143);  // it died before prctl took effect
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(fd, STDERR_FILENO);
     ::execv(exe, argv.data());
@@ -147,6 +154,11 @@ int sweep(const SweepOptions& o) {
   std::string dir = o.out;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();  // "sweep/" -> "sweep/x.json", not "sweep//x.json"
   err = make_dirs(dir);
+  if (!err.empty()) return fail(err);
+  // One sweep process per directory (per shard: shards of one sweep run side by side on a cluster).
+  OutputLock lock;
+  err = lock.acquire(dir + "/" + (shard_n > 1 ? "shard-" + std::to_string(shard_k) + "-of-" + std::to_string(shard_n) : "sweep"),
+                     "sweep " + dir);
   if (!err.empty()) return fail(err);
   const nlohmann::json plan_json = plan_to_json(plan);
   if (file_exists(plan_path(dir))) {
@@ -308,7 +320,8 @@ Command sweep_command(CLI::App& root) {
   const std::string group = "Sweep";
   app->add_option("--grid", o->grids,
                   "a swept field: field=a:b:n (n evenly spaced values, a and b included), field=a:b:n:log "
-                  "(geometric), or field=v1,v2,... Repeat for more axes; every combination runs")
+                  "(geometric), or field=v1,v2,... Repeat for more axes; every combination runs (times --seeds: at most " +
+                      std::to_string(kMaxSweepRuns) + " runs)")
       ->type_name("SPEC")->group(group);
   app->add_option("--seeds", o->seeds, "seeds per grid point: --seed S (default 0) .. S+N-1 (default 1)")
       ->type_name("N")->group(group);

@@ -19,6 +19,8 @@ int merge(const std::string& dir) {
   if (!err.empty()) return fail(err);
   err = write_file_atomic(summary_path(dir), summary.dump(2) + "\n");
   if (!err.empty()) return fail(err, kExitFailure);
+  for (const auto& p : summary["unreadable"])
+    std::fprintf(stderr, "sweep-merge: warning: %s (listed as incomplete)\n", p["error"].get<std::string>().c_str());
   std::fprintf(stderr, "sweep-merge: wrote %s (%zu/%zu runs complete)\n", summary_path(dir).c_str(),
                summary["rows"].size(), plan.runs.size());
   return kExitOk;

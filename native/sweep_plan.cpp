@@ -115,8 +115,11 @@ std::string make_plan(const std::string& preset, const grok::Config& base, const
       if (axes[i].field == axes[k].field) return "--grid: " + axes[i].field + " appears in two --grid options";
   if (seeds.empty()) return "--seeds: need at least one seed";
   long total = static_cast<long>(seeds.size());
-  for (const auto& a : axes) total *= static_cast<long>(a.values.size());
-  if (total > 1000000) return "the grid has " + std::to_string(total) + " runs; more than 1000000 is surely a mistake";
+  for (const auto& a : axes) {  // checked per axis, so the product cannot overflow
+    total *= static_cast<long>(a.values.size());
+    if (total > kMaxSweepRuns)
+      return "the grid has more than " + std::to_string(kMaxSweepRuns) + " runs (grid points x seeds), the most allowed";
+  }
   std::vector<size_t> at(axes.size(), 0);  // odometer over the axes, last axis fastest
   for (long index = 0; index < total; ++index) {
     PlannedRun run;

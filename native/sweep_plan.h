@@ -12,6 +12,9 @@
 
 namespace grok_cli {
 
+// Grid points x seeds: more runs than this is surely a mistake (stated in `grok sweep --help`).
+constexpr long kMaxSweepRuns = 1000000;
+
 constexpr const char* kSweepSchema = "grok-sweep/1";
 constexpr const char* kPlanSchema = "grok-sweep-plan/1";
 

@@ -50,13 +50,19 @@ std::string run_state(const std::string& dir, const PlannedRun& run, RunState& o
 std::string build_summary(const std::string& dir, const SweepPlan& plan, nlohmann::json& out) {
   using nlohmann::json;
   const json p = plan_to_json(plan);
-  json rows = json::array(), incomplete = json::array();
+  json rows = json::array(), incomplete = json::array(), problems = json::array();
   for (size_t i = 0; i < plan.runs.size(); ++i) {
     const PlannedRun& run = plan.runs[i];
     bool exists = false;
     grok::RunData data;
     const std::string err = read_planned_run(dir, run, exists, data);
-    if (!err.empty()) return err;
+    if (!err.empty()) {
+      // One bad file (truncated by a full disk, from another sweep) must not cost the whole
+      // summary: it is listed as incomplete, with what is wrong with it.
+      incomplete.push_back(run.file);
+      problems.push_back({{"file", run.file}, {"error", err}});
+      continue;
+    }
     if (!exists || !data.complete || !config_difference(data.config, run.config, neutral).empty()) {
       incomplete.push_back(run.file);
       continue;
@@ -82,7 +88,7 @@ std::string build_summary(const std::string& dir, const SweepPlan& plan, nlohman
   }
   out = {{"schema", kSweepSchema}, {"preset", p["preset"]}, {"base_config", p["base_config"]},
          {"grid", p["grid"]}, {"seeds", p["seeds"]}, {"runs_total", plan.runs.size()},
-         {"runs_complete", rows.size()}, {"incomplete", incomplete}, {"rows", rows}};
+         {"runs_complete", rows.size()}, {"incomplete", incomplete}, {"unreadable", problems}, {"rows", rows}};
   return "";
 }
 

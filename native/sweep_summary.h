@@ -3,6 +3,7 @@
 // give the same file however the runs were executed.
 //   {"schema": "grok-sweep/1", "preset", "base_config", "grid": [{"field", "spec", "values"}],
 //    "seeds": [...], "runs_total", "runs_complete", "incomplete": [file, ...],
+//    "unreadable": [{"file", "error"}] (run files listed as incomplete because they cannot be read),
 //    "rows": [{"index", "file", "values": {field: value}, "seed", "memorize_step", "grok_step",
 //              "steps", "final_train_acc", "final_test_acc", "diverged", "wall_seconds", "ms_per_step"}]}
 #pragma once
@@ -24,7 +25,8 @@ std::string read_plan(const std::string& dir, SweepPlan& out);
 enum class RunState { Missing, Partial, Complete };
 std::string run_state(const std::string& dir, const PlannedRun& run, RunState& out);
 
-// Builds the summary from DIR's run files. Returns "" or a message naming the bad file.
+// Builds the summary from DIR's run files; a run file that cannot be read is listed in "incomplete"
+// and "unreadable", never an error. Returns "" (the signature leaves room for I/O errors).
 std::string build_summary(const std::string& dir, const SweepPlan& plan, nlohmann::json& out);
 
 }  // namespace grok_cli

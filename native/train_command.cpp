@@ -30,7 +30,7 @@ struct TrainOptions {
 // Loads `run_path` and its checkpoint into a new trainer, with `overrides` (resumable fields only)
 // applied. Any inconsistency is an error: resuming the wrong state would silently corrupt a curve.
 std::string load_for_resume(const std::string& run_path, const ConfigFlags& overrides,
-                            std::unique_ptr<grok::Trainer>& out) {
+                            std::unique_ptr<grok::Trainer>& out, bool& run_file_complete) {
   grok::RunData run;
   std::string err = read_run_file(run_path, run);
   if (!err.empty()) return err;
@@ -50,6 +50,14 @@ std::string load_for_resume(const std::string& run_path, const ConfigFlags& over
   grok::Config config = ckpt.config;
   err = apply_field_flags(overrides, config);
   if (!err.empty()) return err;
+  // Fewer steps than are done cannot be honoured: say so, rather than "already complete".
+  if (grok::run_steps(config) < ckpt.steps)
+    return (config.epochs > 0 ? "--epochs " + std::to_string(config.epochs) + " (" +
+                                    std::to_string(grok::run_steps(config)) + " steps)"
+                              : "--steps " + std::to_string(config.steps)) +
+           " is fewer than the " + std::to_string(ckpt.steps) + " steps " + run_path +
+           " has done; to extend it, give more";
+  run_file_complete = run.complete;
   std::unique_ptr<grok::Trainer> t;
   err = grok::Trainer::create(config, t);
   if (!err.empty()) return err;
@@ -63,11 +71,12 @@ int train(const TrainOptions& o) {
   ProgressMode mode;
   if (!parse_progress_mode(o.progress, mode))
     return fail("--progress: '" + o.progress + "' is not one of auto, live, log, none");
-  if (o.save_seconds <= 0) return fail("--save-every: must be a positive number of seconds");
 
   std::unique_ptr<grok::Trainer> trainer;
   std::string out = o.out;
   std::string err;
+  OutputLock lock;               // held until train() returns
+  bool run_file_complete = true;  // of a resumed run: false when its last save stopped half-way
   if (!o.resume.empty() && o.continue_existing) return fail("--resume and --continue cannot be combined");
   if (!o.resume.empty()) {
     if (!o.config.preset.empty() || !o.config.config_file.empty())
@@ -78,9 +87,13 @@ int train(const TrainOptions& o) {
     for (const auto& name : o.config.given_fields())
       if (!grok::find_field(name)->resumable)
         return fail("--" + grok::kebab(name) + " cannot be changed on --resume (only " + resumable + ")");
-    err = load_for_resume(o.resume, o.config, trainer);
-    if (!err.empty()) return fail(err);
     if (out.empty()) out = o.resume;
+    if (!o.print_config) {
+      err = lock.acquire(out);  // before reading: no other writer may change the files under us
+      if (!err.empty()) return fail(err);
+    }
+    err = load_for_resume(o.resume, o.config, trainer, run_file_complete);
+    if (!err.empty()) return fail(err);
   } else {
     grok::Config config;
     err = resolve_config(o.config, config);
@@ -90,6 +103,10 @@ int train(const TrainOptions& o) {
       return kExitOk;
     }
     if (out.empty()) return fail("--out is required (the run file to write), or use --print-config");
+    err = check_output_path(out);
+    if (!err.empty()) return fail(err);
+    err = lock.acquire(out);
+    if (!err.empty()) return fail(err);
     if (o.continue_existing && file_exists(out)) {
       // Sweeps and cluster jobs re-run the same command: finish what is there, never clobber it.
       grok::RunData existing;
@@ -105,7 +122,7 @@ int train(const TrainOptions& o) {
         ConfigFlags overrides;  // continue with this command's steps / stop-at-grok / threads
         for (const auto& f : grok::field_specs())
           if (f.resumable) overrides.values[f.name] = grok::get_field_string(config, f);
-        err = load_for_resume(out, overrides, trainer);
+        err = load_for_resume(out, overrides, trainer, run_file_complete);
         if (!err.empty()) return fail(err);
       }
     }
@@ -125,6 +142,15 @@ int train(const TrainOptions& o) {
   const std::string threads_note = set_threads(config.threads);
   if (!threads_note.empty()) std::fprintf(stderr, "grok: note: %s\n", threads_note.c_str());
   const long start_step = trainer->steps_done();
+  if (start_step > 0 && trainer->finished() && !run_file_complete) {
+    // The final save wrote the checkpoint and stopped before the run file (a crash between the two
+    // renames): the checkpoint holds the finished run, so finish the run file from it.
+    err = save_run(out, *trainer, true);
+    if (!err.empty()) return fail(err, kExitFailure);
+    std::fprintf(stderr, "grok: %s: the last save was interrupted after its checkpoint; completed the run file at step %ld\n",
+                 out.c_str(), start_step);
+    return trainer->summary().diverged ? kExitDiverged : kExitOk;
+  }
   if (start_step > 0 && trainer->finished()) {
     std::fprintf(stderr, "grok: %s is already complete at step %ld; to extend it pass a larger --steps (or --stop-at-grok=false)\n",
                  out.c_str(), start_step);
@@ -188,11 +214,13 @@ Command train_command(CLI::App& root) {
                 "(what sweeps and cluster jobs use); a different run there is an error")
       ->group(group);
   app->add_flag("--print-config", o->print_config, "print the resolved config as JSON and exit")->group(group);
-  app->add_option("--save-every", o->save_seconds, "seconds between partial saves of run file and checkpoint (default 30)")
+  add_number_option(*app, "--save-every", o->save_seconds, 0, 86400, false,
+                    "seconds between partial saves of run file and checkpoint (default 30)")
       ->type_name("SEC")->group(group);
   app->add_option("--progress", o->progress, "auto (live line on a terminal, else log lines), live, log, none")
       ->type_name("MODE")->group(group);
-  app->add_option("--log-every", o->log_seconds, "seconds between log lines when not on a terminal (default 10)")
+  add_number_option(*app, "--log-every", o->log_seconds, 0, 86400, false,
+                    "seconds between log lines when not on a terminal (default 10)")
       ->type_name("SEC")->group(group);
   return {app, [o] { return train(*o); }};
 }
