@@ -14,7 +14,13 @@ function(grok_target_flags target)
       target_compile_options(${target} PRIVATE -march=native)
     endif()
     if(GROK_SANITIZE)
-      target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+      target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                             -fno-sanitize-recover=undefined)
+      target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    endif()
+    if(GROK_FUZZ)  # coverage for libFuzzer in every target; the fuzz executables add -fsanitize=fuzzer
+      target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                             -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
       target_link_options(${target} PRIVATE -fsanitize=address,undefined)
     endif()
   endif()

@@ -99,7 +99,7 @@ TEST_CASE("unordered pairs: each a <= b once, only for commutative ops (PAIR's s
   CHECK(make_dataset(c, d).find("pairs: 'unordered' needs a commutative op") == 0);
 }
 
-TEST_CASE("same seed gives the same curve wherever the heap puts the weights") {
+TEST_CASE("same seed gives the same curve wherever the heap puts the weights", "[long]") {
   // Regression: with an unaligned parameter buffer, Eigen's reductions peeled differently depending
   // on the address, so two runs of one seed in the same wasm instance drifted apart in the last bits.
   Config c = find_preset("browser")->config;

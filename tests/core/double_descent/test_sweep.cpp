@@ -169,7 +169,7 @@ TEST_CASE("dd: re-sampling trials instead of caching them gives the same numbers
   }
 }
 
-TEST_CASE("dd acceptance, sample-wise: more data can hurt; the peak sits at n = p and matches theory") {
+TEST_CASE("dd acceptance, sample-wise: more data can hurt; the peak sits at n = p and matches theory", "[long]") {
   // Nakkiran 2019, "More data can hurt": at a fixed model size p, the minimum-norm fit's test error
   // rises with the training-set size up to n = p and falls after it.
   DDConfig c = find_dd_preset("linear")->config;

@@ -56,7 +56,7 @@ TEST_CASE("the cost model counts every model's parameters exactly") {
   }
 }
 
-TEST_CASE("the cost model's snapshot count is what a run keeps") {
+TEST_CASE("the cost model's snapshot count is what a run keeps", "[long]") {
   Config c = find_preset("browser")->config;
   for (int steps : {1, 7, 10, 11, 99, 100, 137}) {
     c.steps = steps;

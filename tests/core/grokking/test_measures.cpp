@@ -38,7 +38,7 @@ Config quick_grokker() {
 }
 }  // namespace
 
-TEST_CASE("measures separate a fresh network from a grokked one", "[measures]") {
+TEST_CASE("measures separate a fresh network from a grokked one", "[measures][long]") {
   std::unique_ptr<Trainer> t;
   REQUIRE(Trainer::create(quick_grokker(), t) == "");
   Measures fresh;
@@ -88,7 +88,7 @@ TEST_CASE("trainer snapshots carry the measures and restricted loss is undefined
   CHECK(s.excluded_loss < 0);
 }
 
-TEST_CASE("circuit frequencies fixed from the latest snapshot re-score every earlier snapshot", "[measures]") {
+TEST_CASE("circuit frequencies fixed from the latest snapshot re-score every earlier snapshot", "[measures][long]") {
   std::unique_ptr<Trainer> t;
   REQUIRE(Trainer::create(quick_grokker(), t) == "");
   t->run(t->config().steps);
@@ -121,7 +121,7 @@ TEST_CASE("circuit frequencies fixed from the latest snapshot re-score every ear
   CHECK(resumed->snapshots().front().restricted_loss == restricted);
 }
 
-TEST_CASE("measures separate a fresh transformer from a grokked one (nanda2023 shape, small p)", "[measures]") {
+TEST_CASE("measures separate a fresh transformer from a grokked one (nanda2023 shape, small p)", "[measures][long]") {
   // Nanda et al.'s 1-layer transformer, shrunk so it groks in well under a second natively
   // (p = 31: seed 0 memorizes at step 200 and groks at 1600; key frequencies 2, 15, 5 carry 85%).
   Config c = find_preset("nanda2023")->config;

@@ -10,7 +10,7 @@
 
 using namespace grok;
 
-TEST_CASE("pair-mlp seed 2 memorizes then groks after a plateau within the bar", "[preset]") {
+TEST_CASE("pair-mlp seed 2 memorizes then groks after a plateau within the bar", "[preset][long]") {
   Config c = find_preset("pair-mlp")->config;
   c.seed = 2;
   c.stop_at_grok = true;

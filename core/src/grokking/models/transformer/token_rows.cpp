@@ -77,7 +77,11 @@ GROK_ALWAYS_INLINE void activation_impl(long count, bool quad, const S* __restri
 
 #if GROK_ROWS_X86
 #define GROK_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#if defined(__clang__)  // clang has no prefer-vector-width in target(); it uses 512-bit vectors for avx512f code
+#define GROK_TARGET_AVX512 __attribute__((target("avx512f")))
+#else
 #define GROK_TARGET_AVX512 __attribute__((target("avx512f,prefer-vector-width=512")))
+#endif
 GROK_TARGET_AVX2 void mix_avx2(int n, int heads, const int* a, const int* b, const float* att, const float* Tb,
                                float* Y, long ldy) {
   mix_impl<float>(n, heads, a, b, att, Tb, Y, ldy);
