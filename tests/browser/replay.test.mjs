@@ -93,7 +93,7 @@ test('the file picker opens runs; bad files get a clear message', async () => {
   badMetric.metrics[1].test_acc = 'high';
   await input.setInputFiles({ name: 'bad-metric.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(badMetric)) });
   await page.waitForFunction(() => /bad-metric\.json/.test(document.querySelector('[data-role="notices"]').textContent));
-  assert.match(await errors(page), /metrics\[1\]: 'test_acc' missing or not a number/);
+  assert.match(await errors(page), /metrics\[1\]: 'test_acc' missing or not a finite number/);
   const huge = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'grok-huge-')), 'huge.json');
   fs.writeFileSync(huge, Buffer.alloc(51 * 1024 * 1024, 32));
   await input.setInputFiles(huge);

@@ -3,6 +3,7 @@
 // instance as 'fatal' (the page then starts a new worker), and runs a tick loop that does a slice of
 // work at a time so that messages (pause, stop, live edits) get in between slices.
 import createGrokModule from '../../grok.mjs';
+import { explainAbort } from './aborts.mjs';
 
 // Questions the page asks of the core (common/core.mjs), answered by the module's own functions.
 // A reply that would be an error of the request itself carries `failed`; a field's error is data.
@@ -24,9 +25,10 @@ export function serve(ownHandlers, { onReady = () => ({}), onFatal = () => {} } 
   let M = null;
   const fatal = (e) => {
     // An abort leaves the wasm instance unusable: say what happened; the page decides what next.
+    const why = explainAbort(String((e && e.message) || e), M?.HEAP8?.buffer?.byteLength ?? 0);
     M = null;
     onFatal();
-    self.postMessage({ type: 'fatal', error: String((e && e.message) || e) });
+    self.postMessage({ type: 'fatal', ...why });
   };
   const moduleReady = createGrokModule().then((m) => {
     M = m;

@@ -6,6 +6,7 @@
 // Okabe-Ito colours, and every series also differs by dash pattern or point shape, so colour is
 // never the only cue.
 import { OKABE_ITO } from '../common/palette.mjs';
+import { minOf } from '../common/numbers.mjs';
 
 const C = OKABE_ITO;
 const BAND = 'rgba(213, 94, 0, 0.15)';  // vermillion, transparent
@@ -147,7 +148,7 @@ export function updateRisk(charts, result, points) {
   const ax = sweptAxis(result.config);
   const X = (p) => p[ax.key] ?? p.p;
   const tests = points.map((p) => p.test_mse_median).filter(ok);
-  const floor = tests.length ? Math.min(...tests) / 100 : 1e-4;
+  const floor = tests.length ? minOf(tests) / 100 : 1e-4;
   const ds = charts.risk.data.datasets;
   ds[0].data = points.filter((p) => ok(p.test_mse_q75)).map((p) => ({ x: X(p), y: p.test_mse_q75 }));
   ds[1].data = points.filter((p) => ok(p.test_mse_q25)).map((p) => ({ x: X(p), y: p.test_mse_q25 }));

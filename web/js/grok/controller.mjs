@@ -303,15 +303,20 @@ export class Lab {
                         action: ok ? { label: `Halve the learning rate (${half}) and reset`, run: () => this.newRun({ ...this.config, lr: half }) } : null });
   }
 
-  // The worker's wasm instance died (out of memory, an abort). Say so; a new worker is ready, but
-  // the run is not rebuilt by itself: the same config would fail the same way.
+  // The worker's wasm instance died (out of memory, an abort). Say what went wrong and with which
+  // settings (those that differ from the preset); a new worker is ready, but the run is not rebuilt
+  // by itself: the same config would fail the same way.
   onFatal(detail) {
     this.live = this.emptyLive(this.live.runId);
     this.runBuilt = false;
-    this.refused = `The training module stopped (${detail.error}).`;
-    this.notices.show(`The training module stopped (${detail.error}), probably out of memory. Choose a smaller configuration ` +
-                      '(or the preset) to start again.', { kind: 'error', key: 'fatal',
-                                                           action: { label: 'Try again', run: () => this.newRun(this.config) } });
+    const base = this.preset()?.config || {};
+    const changed = Object.keys(this.config).filter((k) => this.config[k] !== base[k]).map((k) => `${k} ${this.config[k]}`);
+    const settings = changed.length ? ` with ${changed.join(', ')}` : ` with the ${this.presetName} preset`;
+    this.refused = `The training module stopped: ${detail.error}.`;
+    const next = detail.kind === 'memory' ? ' Choose a smaller configuration (or the preset) to start again.'
+      : ' This is a bug: please report it with the page address.';
+    this.notices.show(`The training module stopped${settings}: ${detail.error}.${next}`,
+                      { kind: 'error', key: 'fatal', action: { label: 'Try again', run: () => this.newRun(this.config) } });
     this.showLive();
     this.updateButtons();
   }

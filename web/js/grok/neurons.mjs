@@ -6,6 +6,7 @@
 // (an option) each unit of a group shows as one smooth period instead. Plain canvas:
 // ~128 short polylines, redrawn only when new waves arrive (at most about once a second).
 import { OKABE_ITO } from '../common/palette.mjs';
+import { maxOf } from '../common/numbers.mjs';
 
 const MAX_GROUPS = 6;
 const PAD = { x: 4, y: 5 };
@@ -130,7 +131,7 @@ export class NeuronWavesView {
       for (const u of grp.units) {
         const wave = this.waves.waves[u];
         if (!wave?.length) continue;  // every wave has p points (one per operand)
-        const scale = Math.max(1e-12, ...wave.map((v) => Math.abs(v)));
+        const scale = maxOf(wave.map((v) => Math.abs(v)), 1e-12);
         g.beginPath();
         for (let i = 0; i < p; ++i) {
           const x = PAD.x + i * dx, y = mid - (amp * wave[order ? order[i] : i]) / scale;

@@ -6,6 +6,7 @@
 // hundreds of cells redrawn at frame rate, with a hover read-out and a text summary for the
 // accessibility tree.
 import { viridis } from '../common/palette.mjs';
+import { maxOf } from '../common/numbers.mjs';
 
 const MARGIN = { left: 34, right: 12, top: 6, bottom: 22 };
 
@@ -40,7 +41,7 @@ export class SpectrumView {
 
   columnValues(s) {
     const v = s.embed_spectrum.slice(1).map((x) => (Number.isFinite(x) ? x : 0));
-    const max = this.normalize ? Math.max(1e-12, ...v) : this.globalMax;
+    const max = this.normalize ? maxOf(v, 1e-12) : this.globalMax;
     return v.map((x) => x / max);
   }
 
@@ -63,7 +64,7 @@ export class SpectrumView {
       this.setLabel(`${this.label}: no snapshots yet`);
       return;
     }
-    this.globalMax = Math.max(1e-12, ...L.cols.flatMap((s) => s.embed_spectrum.slice(1).filter(Number.isFinite)));
+    this.globalMax = L.cols.reduce((m, s) => maxOf(s.embed_spectrum.slice(1).filter(Number.isFinite), m), 1e-12);
     L.cols.forEach((s, i) => {
       const vals = this.columnValues(s);
       const x = MARGIN.left + i * L.cw;
