@@ -13,6 +13,14 @@ function(grok_target_flags target)
     if(GROK_NATIVE_ARCH)
       target_compile_options(${target} PRIVATE -march=native)
     endif()
+    if(GROK_PYTHON)
+      # The libraries link into the Python extension too. -fno-semantic-interposition keeps GCC
+      # inlining across functions as without -fPIC (nothing here is meant to be interposed).
+      set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+      if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+        target_compile_options(${target} PRIVATE -fno-semantic-interposition)
+      endif()
+    endif()
     if(GROK_SANITIZE)
       target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                              -fno-sanitize-recover=undefined)

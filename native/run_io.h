@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,17 @@ std::string read_checkpoint(const std::string& path, grok::Checkpoint& out);
 // Checkpoint first, then the run file: whenever a run file exists, a checkpoint at least as recent
 // sits beside it. `complete` marks summary.complete.
 std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool complete);
+
+// mkdir -p: "" or a message naming the part that could not be made.
+std::string make_dirs(const std::string& dir);
+
+struct ConfigFlags;  // field_flags.h
+// Loads `run_path` and its checkpoint into a new trainer, with `overrides` (resumable fields only)
+// applied: what `grok train --resume` and `--continue` do, and the Python module's resume. Any
+// inconsistency is an error: resuming the wrong state would silently corrupt a curve.
+// run_file_complete: false when the run file's last save stopped half-way.
+std::string load_for_resume(const std::string& run_path, const ConfigFlags& overrides,
+                            std::unique_ptr<grok::Trainer>& out, bool& run_file_complete);
 
 // Names the first config field that differs ("seed 0 vs 7"), or "" if equal. Rows for which `skip`
 // says true are not compared (e.g. those a resume may change, FieldSpec::resumable).

@@ -48,20 +48,6 @@ std::string self_exe() {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-std::string make_dirs(const std::string& dir) {
-  std::string partial;
-  for (size_t i = 0; i <= dir.size(); ++i) {
-    if (i == dir.size() || (dir[i] == '/' && i > 0)) {
-      partial = dir.substr(0, i);
-      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
-        return dir + ": cannot create directory " + partial + ": " + std::strerror(errno);
-    }
-  }
-  struct stat st;
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return dir + ": not a directory";
-  return "";
-}
-
 bool parse_shard(const std::string& text, long& k, long& n) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos) return false;
@@ -160,23 +146,8 @@ int sweep(const SweepOptions& o) {
   err = lock.acquire(dir + "/" + (shard_n > 1 ? "shard-" + std::to_string(shard_k) + "-of-" + std::to_string(shard_n) : "sweep"),
                      "sweep " + dir);
   if (!err.empty()) return fail(err);
-  const nlohmann::json plan_json = plan_to_json(plan);
-  if (file_exists(plan_path(dir))) {
-    SweepPlan existing;
-    err = read_plan(dir, existing);
-    if (!err.empty()) return fail(err);
-    // Same runs is what matters: 'wd=1:2:2' and 'wd=1,2' spell the same axis.
-    const auto without_specs = [](nlohmann::json j) {
-      for (auto& g : j["grid"]) g.erase("spec");
-      return j;
-    };
-    if (without_specs(plan_to_json(existing)) != without_specs(plan_json))
-      return fail(dir + " already holds a different sweep (its plan.json differs); use another --out");
-    plan = std::move(existing);  // its specs, so summary.json matches what sweep-merge would write
-  } else {
-    err = write_file_atomic(plan_path(dir), plan_json.dump(2) + "\n");
-    if (!err.empty()) return fail(err, kExitFailure);
-  }
+  err = adopt_plan(dir, plan);
+  if (!err.empty()) return fail(err, kExitFailure);
 
   std::vector<const PlannedRun*> mine;
   for (const auto& r : plan.runs)

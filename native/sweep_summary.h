@@ -21,6 +21,11 @@ std::string run_path(const std::string& dir, const PlannedRun& run);
 // Reads DIR/plan.json.
 std::string read_plan(const std::string& dir, SweepPlan& out);
 
+// The directory's plan: writes DIR/plan.json, or, when one is there, checks that it plans the same
+// runs and takes it (its grid specs, so summary.json matches what sweep-merge would write). A
+// directory holding another sweep is refused, not mixed. `grok sweep` and the Python module use it.
+std::string adopt_plan(const std::string& dir, SweepPlan& plan);
+
 // State of one planned run on disk. A file from another sweep (different config) is an error.
 enum class RunState { Missing, Partial, Complete };
 std::string run_state(const std::string& dir, const PlannedRun& run, RunState& out);

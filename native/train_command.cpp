@@ -27,46 +27,6 @@ struct TrainOptions {
   std::string progress = "auto";
 };
 
-// Loads `run_path` and its checkpoint into a new trainer, with `overrides` (resumable fields only)
-// applied. Any inconsistency is an error: resuming the wrong state would silently corrupt a curve.
-std::string load_for_resume(const std::string& run_path, const ConfigFlags& overrides,
-                            std::unique_ptr<grok::Trainer>& out, bool& run_file_complete) {
-  grok::RunData run;
-  std::string err = read_run_file(run_path, run);
-  if (!err.empty()) return err;
-  const std::string ckpt_path = checkpoint_path(run_path);
-  if (!file_exists(ckpt_path))
-    return "cannot resume " + run_path + ": its checkpoint " + ckpt_path + " is missing";
-  grok::Checkpoint ckpt;
-  err = read_checkpoint(ckpt_path, ckpt);
-  if (!err.empty()) return "cannot resume: " + err;
-  const std::string diff = config_difference(ckpt.config, run.config, resumable);
-  if (!diff.empty())
-    return "cannot resume: " + ckpt_path + " belongs to a different run than " + run_path + " (" + diff + ")";
-  // The checkpoint is written before the run file, so it is never older than a matching run file.
-  if (ckpt.steps < run.summary.steps)
-    return "cannot resume: " + ckpt_path + " (step " + std::to_string(ckpt.steps) + ") is older than " +
-           run_path + " (step " + std::to_string(run.summary.steps) + ")";
-  grok::Config config = ckpt.config;
-  err = apply_field_flags(overrides, config);
-  if (!err.empty()) return err;
-  // Fewer steps than are done cannot be honoured: say so, rather than "already complete".
-  if (grok::run_steps(config) < ckpt.steps)
-    return (config.epochs > 0 ? "--epochs " + std::to_string(config.epochs) + " (" +
-                                    std::to_string(grok::run_steps(config)) + " steps)"
-                              : "--steps " + std::to_string(config.steps)) +
-           " is fewer than the " + std::to_string(ckpt.steps) + " steps " + run_path +
-           " has done; to extend it, give more";
-  run_file_complete = run.complete;
-  std::unique_ptr<grok::Trainer> t;
-  err = grok::Trainer::create(config, t);
-  if (!err.empty()) return err;
-  err = grok::load_state(*t, ckpt.state);
-  if (!err.empty()) return "cannot resume from " + ckpt_path + ": " + err;
-  out = std::move(t);
-  return "";
-}
-
 int train(const TrainOptions& o) {
   ProgressMode mode;
   if (!parse_progress_mode(o.progress, mode))

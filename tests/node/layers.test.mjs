@@ -63,3 +63,17 @@ test('the layer table names no unit that does not exist', () => {
   const stale = [...layerTable().keys()].filter((u) => !units.has(u));
   assert.deepEqual(stale, []);
 });
+
+test('front ends sit above the core: the core includes none, native/ includes neither python/ nor wasm/', () => {
+  const problems = [];
+  const quoted = (file) => [...fs.readFileSync(file, 'utf8').matchAll(/#include "([^"]+)"/g)].map((m) => m[1]);
+  for (const file of files(path.join(root, 'core')))
+    for (const inc of quoted(file)) if (!inc.startsWith('grok/')) problems.push(`${path.relative(root, file)} includes "${inc}"`);
+  for (const file of files(path.join(root, 'native')))
+    for (const inc of quoted(file))
+      if (!inc.startsWith('grok/') && !fs.existsSync(path.join(root, 'native', inc))) problems.push(`${path.relative(root, file)} includes "${inc}"`);
+  for (const file of files(path.join(root, 'native')))
+    if (/pybind11|emscripten/.test(fs.readFileSync(file, 'utf8').match(/#include <[^>]+>/g)?.join(' ') ?? ''))
+      problems.push(`${path.relative(root, file)} includes a binding library`);
+  assert.deepEqual(problems, []);
+});
