@@ -5,14 +5,6 @@
 # nothing may be left half-written (temp files) or unowned (runs of a killed sweep).
 source "$(dirname "$0")/lib/common.sh" "$1"
 
-# Runs long enough to be killed mid-way, whatever the build (the sanitizer build is ~10x slower):
-# steps_for SECONDS ARGS... prints the steps that take about SECONDS with ARGS, from a short run.
-steps_for() {
-  local seconds="$1"; shift
-  "$GROK" train "$@" --steps 1000 --progress none --out calib.json 2>/dev/null
-  python3 -c "import json,sys; ms=json.load(open('calib.json'))['summary']['ms_per_step']; print(max(1000, int(float(sys.argv[1]) * 1000 / max(ms, 1e-3)) // 100 * 100))" "$seconds"
-  rm -f calib.json calib.json.ckpt
-}
 RUN=("${TINY[@]}" --train-fraction 0.7 --steps 1500 --batch-size 64)
 "$GROK" train "${RUN[@]}" --progress none --out ref.json 2>/dev/null
 

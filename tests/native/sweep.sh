@@ -9,22 +9,6 @@ command -v parallel >/dev/null || { echo "GNU parallel is not installed (apt-get
 
 SWEEP=(sweep "${TINY[@]}" --steps 1500 --stop-at-grok --grid 'train_fraction=0.7,0.8' --grid 'weight_decay=1:2:2' --seeds 2)
 
-same_summary() {  # A B: equal after dropping wall times
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-def norm(p):
-    s = json.load(open(p))
-    for r in s["rows"]:
-        r.pop("wall_seconds"); r.pop("ms_per_step")
-    return s
-a, b = norm(sys.argv[1]), norm(sys.argv[2])
-if a != b:
-    for k in a:
-        if a[k] != b.get(k): sys.exit(f"{k} differs: {a[k]} vs {b.get(k)}")
-    sys.exit("keys differ")
-print(f"{a['runs_complete']}/{a['runs_total']} rows equal")
-PY
-}
 check_same() {  # description A B
   local out
   if out=$(same_summary "$2" "$3" 2>&1); then pass "$1: $out"; else fail_test "$1: $out"; fi

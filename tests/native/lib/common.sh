@@ -71,3 +71,30 @@ for key in ("memorize_step", "grok_step", "steps", "final_train_acc", "final_tes
 print(f"{len(a['metrics'])} metric points and {len(a['snapshots'])} snapshots identical")
 PY
 }
+
+# same_summary A B: two sweep summaries are equal after dropping wall times.
+same_summary() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+def norm(p):
+    s = json.load(open(p))
+    for r in s["rows"]:
+        r.pop("wall_seconds"); r.pop("ms_per_step")
+    return s
+a, b = norm(sys.argv[1]), norm(sys.argv[2])
+if a != b:
+    for k in a:
+        if a[k] != b.get(k): sys.exit(f"{k} differs: {a[k]} vs {b.get(k)}")
+    sys.exit("keys differ")
+print(f"{a['runs_complete']}/{a['runs_total']} rows equal")
+PY
+}
+
+# Runs long enough to be killed mid-way, whatever the build (the sanitizer build is ~10x slower):
+# steps_for SECONDS ARGS... prints the steps that take about SECONDS with ARGS, from a short run.
+steps_for() {
+  local seconds="$1"; shift
+  "$GROK" train "$@" --steps 1000 --progress none --out calib.json 2>/dev/null
+  python3 -c "import json,sys; ms=json.load(open('calib.json'))['summary']['ms_per_step']; print(max(1000, int(float(sys.argv[1]) * 1000 / max(ms, 1e-3)) // 100 * 100))" "$seconds"
+  rm -f calib.json calib.json.ckpt
+}
