@@ -1,4 +1,6 @@
-"""Progress for long work: a user callback, and a tqdm bar when tqdm is installed (optional)."""
+"""Optional packages: progress for long work (a user callback, and a tqdm bar when tqdm is
+installed) and pandas, imported when a DataFrame is first asked for, so `import grokking_lab` and
+training work in any Python 3.11 (this machine's pyenv python3 has neither)."""
 import sys
 
 try:
@@ -30,3 +32,13 @@ class Progress:
     def close(self):
         if self.bar is not None:
             self.bar.close()
+
+
+def pandas():
+    """The pandas module, or an ImportError that says where to get it."""
+    try:
+        import pandas as pd
+    except ImportError as e:
+        raise ImportError("grokking_lab needs pandas for DataFrames (metrics, sweep rows): Debian's "
+                          "python3-pandas with /usr/bin/python3, or pip install pandas") from e
+    return pd

@@ -4,10 +4,8 @@ import os
 import time
 import warnings
 
-import pandas as pd
-
 from . import _core
-from .progress import Progress
+from .progress import Progress, pandas
 
 CHUNK_SECONDS = 0.25  # longest stretch in C++ between checks for Ctrl-C and progress updates
 
@@ -37,7 +35,7 @@ def _config_text(config):
 
 
 def _metrics_frame(metrics):
-    frame = pd.DataFrame.from_records(metrics)
+    frame = pandas().DataFrame.from_records(metrics)
     if "step" in frame:
         frame = frame.astype({"step": "int64"})
     return frame

@@ -8,10 +8,8 @@ import threading
 import time
 import warnings
 
-import pandas as pd
-
 from . import _core
-from .progress import Progress
+from .progress import Progress, pandas
 from .runs import CHUNK_SECONDS, _config_text
 
 
@@ -58,7 +56,7 @@ def _rows_frame(summary):
         row = dict(r.get("values", {}))
         row.update({k: v for k, v in r.items() if k != "values"})
         rows.append(row)
-    frame = pd.DataFrame.from_records(rows)
+    frame = pandas().DataFrame.from_records(rows)
     frame.attrs["summary"] = {k: v for k, v in summary.items() if k != "rows"}
     return frame
 
@@ -149,6 +147,6 @@ def double_descent(experiment="linear", progress=True, callback=None, out=None, 
     if out is not None:
         s.save(os.fspath(out))
     result = json.loads(s.result_json())
-    frame = pd.DataFrame.from_records(result.get("points", []))
+    frame = pandas().DataFrame.from_records(result.get("points", []))
     frame.attrs["result"] = {k: v for k, v in result.items() if k != "points"}
     return frame

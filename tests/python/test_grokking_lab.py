@@ -225,3 +225,16 @@ def test_schema_and_presets_come_from_the_core():
     assert set(gl.presets()) == {p["name"] for p in s["presets"]}
     assert gl.presets()["browser"]["config"] == gl.Trainer(preset="browser").config
     assert "experiment" in {f["name"] for f in gl.dd_schema()["fields"]} or gl.dd_schema()["presets"]
+
+
+def test_import_works_in_the_python3_on_path():
+    """The acceptance line, `PYTHONPATH=build/python python3 -c "import grokking_lab"`, with whichever
+    python3 PATH finds (here a pyenv build without numpy or pandas): importing and training need
+    neither; DataFrames say where pandas comes from."""
+    import shutil
+    python3 = shutil.which("python3")
+    script = ("import grokking_lab as gl; r = gl.train(preset='browser', steps=50, progress=False); "
+              "print(r.summary['steps'])")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "build" / "python")}
+    out = subprocess.run([python3, "-c", script], capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and out.stdout.strip() == "50", out.stderr
