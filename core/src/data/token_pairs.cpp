@@ -32,6 +32,22 @@ const std::vector<std::array<int, 5>>& s5_elements() {
   return perms;
 }
 
+using Perm = std::array<int, 5>;
+int perm_index(const Perm& c) {
+  const auto& perms = s5_elements();
+  return static_cast<int>(std::lower_bound(perms.begin(), perms.end(), c) - perms.begin());
+}
+Perm then(const Perm& first, const Perm& second) {  // i -> second(first(i)): sympy's first * second
+  Perm c{};
+  for (int i = 0; i < 5; ++i) c[i] = second[first[i]];
+  return c;
+}
+Perm inverse(const Perm& q) {
+  Perm c{};
+  for (int i = 0; i < 5; ++i) c[q[i]] = i;
+  return c;
+}
+
 }  // namespace
 
 int apply_op(const std::string& op, int a, int b, int p) {
@@ -42,18 +58,23 @@ int apply_op(const std::string& op, int a, int b, int p) {
   if (op == "div") return static_cast<int>(mod(A * mod_pow(B, p - 2, p), p));  // Fermat inverse
   if (op == "sq-sum") return static_cast<int>(mod(A * A + B * B, p));
   if (op == "quad") return static_cast<int>(mod(A * A + A * B + B * B, p));
+  if (op == "quad-x") return static_cast<int>(mod(A * A + A * B + B * B + A, p));
   if (op == "cubic") return static_cast<int>(mod(mod(A * A, p) * A + A * B, p));
-  if (op == "s5") {  // composition (a o b)(i) = a(b(i))
-    const auto& perms = s5_elements();
-    std::array<int, 5> c{};
-    for (int i = 0; i < 5; ++i) c[i] = perms[a][perms[b][i]];
-    return static_cast<int>(std::lower_bound(perms.begin(), perms.end(), c) - perms.begin());
-  }
+  if (op == "cubic-y") return static_cast<int>(mod(mod(A * A, p) * A + mod(B * B, p) * A + B, p));
+  // S5 as openai/grok builds it: elements in itertools.permutations order (lexicographic, as here);
+  // s5 is numpy-style composition (a o b)(i) = a(b(i)); s5conj and s5aba multiply sympy
+  // Permutations, whose a * b applies a first: a*b*a^-1 and a*b*a.
+  const auto& perms = s5_elements();
+  if (op == "s5") return perm_index(then(perms[b], perms[a]));
+  if (op == "s5conj") return perm_index(then(then(perms[a], perms[b]), inverse(perms[a])));
+  if (op == "s5aba") return perm_index(then(then(perms[a], perms[b]), perms[a]));
   return -1;
 }
 
 const std::vector<OpInfo>& ops() {
-  // Power et al. 2022 (openai/grok) list these, plus x^2+xy+y^2+x and x^3+xy^2+y (not offered yet).
+  // Power et al. 2022 (openai/grok) list these and one more, (x // y if y is odd, else x - y), not
+  // offered: its x // y is the `mod` package's floor division of residues, whose meaning their code
+  // does not pin down.
   static const std::vector<OpInfo> list = {
       {"add", "{a} + {b}", true, false, 0},
       {"sub", "{a} − {b}", false, false, 0},
@@ -61,8 +82,12 @@ const std::vector<OpInfo>& ops() {
       {"div", "{a} ÷ {b}", false, true, 0},
       {"sq-sum", "{a}² + {b}²", true, false, 0},
       {"quad", "{a}² + {a}·{b} + {b}²", true, false, 0},
+      {"quad-x", "{a}² + {a}·{b} + {b}² + {a}", false, false, 0},
       {"cubic", "{a}³ + {a}·{b}", false, false, 0},
+      {"cubic-y", "{a}³ + {a}·{b}² + {b}", false, false, 0},
       {"s5", "{a} ∘ {b}", false, false, 120},
+      {"s5conj", "{a} · {b} · {a}⁻¹", false, false, 120},
+      {"s5aba", "{a} · {b} · {a}", false, false, 120},
   };
   return list;
 }
@@ -71,6 +96,11 @@ const OpInfo* find_op(const std::string& name) {
   for (const auto& o : ops())
     if (name == o.name) return &o;
   return nullptr;
+}
+
+bool fixed_group_op(const std::string& name) {
+  const OpInfo* o = find_op(name);
+  return o && o->elements > 0;
 }
 
 std::vector<std::string> op_names() {

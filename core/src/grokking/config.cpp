@@ -33,7 +33,7 @@ struct Visit {
   }
 };
 
-// "operation: add a + b, sub a − b, ..., s5 a ∘ b (composition in S5; the others mod p)", from ops().
+// "operation: add a + b, sub a − b, ..., s5 a ∘ b, ...; in S5 for ..., the others mod p", from ops().
 const char* op_help() {
   static const std::string text = [] {
     std::string s = "operation:";
@@ -44,7 +44,7 @@ const char* op_help() {
       s += std::string(" ") + o.name + " " + e + (o.nonzero_b ? " (b != 0)" : "") + ",";
     }
     s.back() = ';';
-    return s + " composition in S5 for s5, the others mod p";
+    return s + " in S5 for s5, s5conj and s5aba (120 permutations), the others mod p";
   }();
   return text.c_str();
 }

@@ -196,7 +196,7 @@ CostEstimate estimate_cost(const Config& c) {
 
   // A snapshot: the forward over the p x p grid, the 2-D Fourier transform X B^T (hidden x p^3
   // multiply-adds) and its per-frequency coefficients, and for a+b the circuit losses. S5 has none.
-  if (c.op != "s5") {
+  if (!fixed_group_op(c.op)) {
     const double grid = V * V;
     e.snapshot_work = std::ceil(grid / w.inspect_chunk) * w.per_step + grid * (w.forward - V * kCrossEntropyWork) +
                       2 * w.hidden * V * grid + 8 * w.hidden * grid;
@@ -207,8 +207,8 @@ CostEstimate estimate_cost(const Config& c) {
   e.amortized_step_work = e.step_work + (count_evaluations(c, steps) * e.eval_work + e.snapshots * e.snapshot_work) / steps;
 
   double columns = std::max<double>(e.batch, std::min<double>(pairs, w.eval_chunk));
-  if (c.op != "s5") columns = std::max<double>(columns, std::min<double>(V * V, w.inspect_chunk));
-  const double hidden_grid = c.op == "s5" ? 0 : V * V;
+  if (!fixed_group_op(c.op)) columns = std::max<double>(columns, std::min<double>(V * V, w.inspect_chunk));
+  const double hidden_grid = fixed_group_op(c.op) ? 0 : V * V;
   e.bytes = 4.0 * w.param_count * (5 + e.snapshots) + w.table_bytes + w.column_bytes * columns +
             4.0 * (3 * pairs + e.n_train) +                                  // the dataset and the epoch order
             4.0 * (3 * w.hidden + V) * hidden_grid + 8.0 * 2 * kKeyFrequencies * hidden_grid;  // the measures

@@ -120,7 +120,7 @@ double gini(const std::vector<float>& values) {
 std::string compute_measures(Model& model, const Dataset& data, const Config& config, Measures& out,
                              const std::vector<int>* circuit_freqs) {
   out = Measures{};
-  if (config.op == "s5") return "measures: S5 is not a cyclic group; no Fourier analysis";
+  if (fixed_group_op(config.op)) return "measures: S5 is not a cyclic group; no Fourier analysis";
   const int p = data.n_elements;
   const int K = (p - 1) / 2;
   const Eigen::MatrixXd B = fourier_basis(p);

@@ -1,6 +1,8 @@
 // Our RNG, samplers and datasets: deterministic, correct and the same on every platform.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -43,6 +45,9 @@ TEST_CASE("apply_op is right for every operation") {
   CHECK(apply_op("sq-sum", 3, 4, 7) == (9 + 16) % 7);
   CHECK(apply_op("quad", 3, 4, 7) == (9 + 12 + 16) % 7);
   CHECK(apply_op("cubic", 3, 4, 7) == (27 + 12) % 7);
+  CHECK(apply_op("quad-x", 3, 4, 7) == (9 + 12 + 16 + 3) % 7);
+  CHECK(apply_op("cubic-y", 3, 4, 7) == (27 + 48 + 4) % 7);
+  CHECK(apply_op("cubic-y", 96, 95, 97) == ((-1) + (-1) * 4 + 95 + 97 * 2) % 97);  // no overflow, no sign slip
   // S5: identity is element 0 (lexicographic order); composition is a group operation.
   for (int a = 0; a < 120; a += 7) {
     CHECK(apply_op("s5", a, 0, 0) == a);
@@ -51,6 +56,41 @@ TEST_CASE("apply_op is right for every operation") {
   std::set<int> row;
   for (int b = 0; b < 120; ++b) row.insert(apply_op("s5", 17, b, 0));
   CHECK(row.size() == 120);
+  // s5conj (a b a^-1) and s5aba (a b a), sympy's products (a * b applies a first): conjugating the
+  // identity gives the identity, conjugating by the identity changes nothing, conjugation keeps
+  // the cycle type (here: fixed points), and a b a with b = identity is a applied twice.
+  const auto perm = [](int k) {  // element k in lexicographic order, as itertools.permutations lists them
+    std::array<int, 5> q = {0, 1, 2, 3, 4};
+    for (int i = 0; i < k; ++i) std::next_permutation(q.begin(), q.end());
+    return q;
+  };
+  const auto fixed_points = [&](int k) {
+    const auto q = perm(k);
+    int n = 0;
+    for (int i = 0; i < 5; ++i) n += q[i] == i;
+    return n;
+  };
+  for (int a = 0; a < 120; a += 11)
+    for (int b = 0; b < 120; b += 13) {
+      CHECK(apply_op("s5conj", a, 0, 0) == 0);
+      CHECK(apply_op("s5conj", 0, b, 0) == b);
+      CHECK(fixed_points(apply_op("s5conj", a, b, 0)) == fixed_points(b));
+      CHECK(apply_op("s5aba", 0, b, 0) == b);
+    }
+  // Worked by hand: a = (0 1) = [1, 0, 2, 3, 4] (element 24), b = (1 2) = [0, 2, 1, 3, 4] (element 6).
+  // a b a^-1 (a first, then b, then a^-1): 0 -> 1 -> 2 -> 2, 1 -> 0 -> 0 -> 1, 2 -> 2 -> 1 -> 0.
+  REQUIRE(perm(24) == (std::array<int, 5>{1, 0, 2, 3, 4}));
+  REQUIRE(perm(6) == (std::array<int, 5>{0, 2, 1, 3, 4}));
+  CHECK(perm(apply_op("s5conj", 24, 6, 0)) == (std::array<int, 5>{2, 1, 0, 3, 4}));
+  CHECK(perm(apply_op("s5aba", 24, 6, 0)) == (std::array<int, 5>{2, 1, 0, 3, 4}));  // a is its own inverse
+  // a = (0 1 2) = [1, 2, 0, 3, 4] (element 30): a b a^-1 = [1, 0, 2, 3, 4], a b a = [0, 2, 1, 3, 4].
+  REQUIRE(perm(30) == (std::array<int, 5>{1, 2, 0, 3, 4}));
+  CHECK(perm(apply_op("s5conj", 30, 6, 0)) == (std::array<int, 5>{1, 0, 2, 3, 4}));
+  CHECK(perm(apply_op("s5aba", 30, 6, 0)) == (std::array<int, 5>{0, 2, 1, 3, 4}));
+  // And as sympy computes them (Permutation(a) * Permutation(b) * ~Permutation(a), indices into
+  // itertools.permutations(range(5))): 17 and 99 give 59 and 33.
+  CHECK(apply_op("s5conj", 17, 99, 0) == 59);
+  CHECK(apply_op("s5aba", 17, 99, 0) == 33);
 }
 
 TEST_CASE("split: right sizes, disjoint, seeded") {

@@ -19,6 +19,8 @@ struct OpInfo {
 };
 const std::vector<OpInfo>& ops();
 const OpInfo* find_op(const std::string& name);
+// The op acts on a fixed group (the S5 ops), not on residues mod p: it has no Fourier analysis.
+bool fixed_group_op(const std::string& name);
 std::vector<std::string> op_names();
 
 // What a token-pair dataset is made of.
