@@ -75,10 +75,12 @@ test('grok page: a worker that runs out of memory says so once, names the settin
   await page.goto(`${site.base}/index.html#preset=browser`);
   await waitReady(page);
   const started = await countWorkers();
-  // Past the budget check, straight to the worker: a model whose weights alone do not fit in 2 GB.
+  // Past the budget check, straight to the worker: a model whose weights alone do not fit in 2 GB
+  // (two 16384 x 16384 layers: 2.1 GB of float32 values), so the first allocation fails at once.
   const [worker] = page.workers();
   const config = await page.evaluate(() => window.grokDemo.config());
-  await worker.evaluate((c) => self.onmessage({ data: { id: -1, type: 'init', config: { ...c, p: 509, hidden: 4096, d_model: 1024 } } }), config);
+  await worker.evaluate((c) => self.onmessage({ data: { id: -1, type: 'init',
+    config: { ...c, dataset: 'mnist1d', model: 'mlp', depth: 2, hidden: 16384 } } }), config);
   await page.waitForFunction(() => /The training module stopped/.test(document.querySelector('[data-role="notices"]').textContent),
                              null, { timeout: 60000 });
   await page.waitForTimeout(1500);
