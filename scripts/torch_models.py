@@ -28,6 +28,22 @@ is (rows,) here and (rows x 1) in C++.
     block, post-LN: x = LN1(x + attn(x)); x = LN2(x + mlp(x))   (LayerNorm: biased variance, eps 1e-5)
     Input [a, b, =] with '=' = token n_elements; logits at the last position only feed the loss.
 
+  Pre-LN decoder (PreLnDecoder below: the model ironjr/grokfast main.py trains, built from torch's
+  own modules, sequence-first): nn.Embedding for tokens and positions, per block nn.LayerNorm ln_1,
+  nn.MultiheadAttention (causal mask, biases unless attn_bias is off), nn.LayerNorm ln_2, and the MLP
+  nn.Sequential(Linear(d, M), GELU() or ReLU(), Linear(M, d)); a final nn.LayerNorm ln_f and the head
+  Linear(d, classes, bias=False).
+    layer_norm "pre-inplace" (ironjr/grokfast's Block): x = ln_1(x); x = x + attn(x); x = x + mlp(ln_2(x))
+    layer_norm "pre":                                    x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))
+    op_token: input [a, op, b, =] ('=' = p, op = p + 1), logits over all p + 2 tokens; else [a, b, =].
+  Its torch names map to ours in PreLnDecoder.named_tensors (W_E = token_embeddings.weight^T, W_Q/K/V
+  = the rows of attn.in_proj_weight, b_Q/K/V of in_proj_bias, W_O/b_O = out_proj, W_in/b_in = mlp.0,
+  W_out/b_out = mlp.2, ln1/ln2/lnf, W_U = head.weight).
+
+  Grokfast filters (grokfast_filter below), applied to the gradients before the optimizer, as the
+  Grokfast paper and its README define them: EMA mu = alpha mu + (1 - alpha) g (mu_0 = g_0),
+  g += lambda mu; MA: the last `window` raw gradients, g += lambda * mean once there are `window`.
+
   Feature MLP (core/include/grok/grokking/models/feature_mlp.h): dense inputs x (n x in here,
   in x n in C++), `depth` hidden layers of width `hidden`, biases everywhere, relu or x^2:
     nn.Sequential(Linear(in, hidden), act, Linear(hidden, hidden), act, ..., Linear(hidden, classes))
@@ -204,6 +220,138 @@ class Transformer(nn.Module):
         return self.blocks[-1].mlp_post[:, -1]
 
 
+class PreLnBlock(nn.Module):
+    def __init__(self, d_model, heads, d_mlp, layer_norm, activation, attn_bias):
+        super().__init__()
+        assert layer_norm in ("pre", "pre-inplace") and activation in ("relu", "gelu")
+        self.layer_norm = layer_norm
+        self.ln_1 = nn.LayerNorm(d_model, eps=LN_EPS)
+        self.ln_2 = nn.LayerNorm(d_model, eps=LN_EPS)
+        self.attn = nn.MultiheadAttention(d_model, heads, bias=attn_bias)
+        self.mlp = nn.Sequential(nn.Linear(d_model, d_mlp), nn.GELU() if activation == "gelu" else nn.ReLU(),
+                                 nn.Linear(d_mlp, d_model))
+        self.activation = activation
+        self.mlp_pre = self.mlp_post = None  # last forward's MLP pre-activations / activations (T, n, d_mlp)
+        self.mlp[0].register_forward_hook(lambda m, i, o: setattr(self, "mlp_pre", o))
+        self.mlp[1].register_forward_hook(lambda m, i, o: setattr(self, "mlp_post", o))
+
+    def forward(self, x):  # x (T, n, d_model)
+        T = x.shape[0]
+        mask = torch.triu(torch.full((T, T), -float("inf"), dtype=x.dtype), diagonal=1)
+        if self.layer_norm == "pre-inplace":
+            x = self.ln_1(x)
+            a, _ = self.attn(x, x, x, attn_mask=mask, need_weights=False)
+            x = x + a
+        else:
+            h = self.ln_1(x)
+            a, _ = self.attn(h, h, h, attn_mask=mask, need_weights=False)
+            x = x + a
+        return x + self.mlp(self.ln_2(x))
+
+
+class PreLnDecoder(nn.Module):
+    """The pre-LN decoder of core/src/grokking/models/transformer/transformer.cpp, in torch's modules."""
+
+    def __init__(self, n_elements, d_model, heads, d_mlp, layers, layer_norm, activation, op_token, attn_bias):
+        super().__init__()
+        self.n_elements, self.op_token, self.attn_bias = n_elements, op_token, attn_bias
+        vocab = n_elements + (2 if op_token else 1)
+        classes = vocab if op_token else n_elements
+        self.T = 4 if op_token else 3
+        self.token_embeddings = nn.Embedding(vocab, d_model)
+        self.position_embeddings = nn.Embedding(self.T, d_model)
+        self.layers = nn.ModuleList(PreLnBlock(d_model, heads, d_mlp, layer_norm, activation, attn_bias)
+                                    for _ in range(layers))
+        self.ln_f = nn.LayerNorm(d_model, eps=LN_EPS)
+        self.head = nn.Linear(d_model, classes, bias=False)
+        self.activation = activation
+
+    def tokens(self, a, b):  # (T, n), sequence-first like nn.MultiheadAttention's default
+        eq = torch.full_like(a, self.n_elements)
+        if self.op_token:
+            return torch.stack([a, torch.full_like(a, self.n_elements + 1), b, eq])
+        return torch.stack([a, b, eq])
+
+    def forward(self, a, b):  # logits at the last position (n, classes)
+        tok = self.tokens(a, b)
+        h = self.token_embeddings(tok) + self.position_embeddings(torch.arange(self.T))[:, None, :]
+        for layer in self.layers:
+            h = layer(h)
+        return self.head(self.ln_f(h))[-1]
+
+    def hidden(self, a, b):  # last block's MLP activations at the last position (n, d_mlp)
+        self.forward(a, b)
+        return self.layers[-1].mlp_post[-1]
+
+    def relu_margin(self, a, b):
+        if self.activation != "relu":
+            return float("inf")
+        with torch.no_grad():
+            self.forward(a, b)
+            return float(min(blk.mlp_pre.abs().min() for blk in self.layers))
+
+    def spread(self):
+        """Nonzero biases and LayerNorm gains/shifts (their init is 0/1): every gradient path is exercised."""
+        with torch.no_grad():
+            for pname, p in self.named_parameters():
+                if pname.endswith("bias"):
+                    p.normal_(0, 0.3)
+                elif ".ln_" in pname or pname.startswith("ln_f"):
+                    p.copy_(1 + 0.3 * torch.randn_like(p))
+
+    def named_tensors(self, grad=False):
+        """(C++ name, tensor in the C++ shape) in the C++ order; grad: the gradients instead."""
+        def get(p):
+            return p.grad if grad else p
+        hd = self.token_embeddings.weight.shape[1]
+        out = [("W_E", get(self.token_embeddings.weight).T), ("W_pos", get(self.position_embeddings.weight).T)]
+        for l, blk in enumerate(self.layers):
+            pre = f"blocks.{l}."
+            w = get(blk.attn.in_proj_weight)
+            out += [(pre + "W_Q", w[:hd]), (pre + "W_K", w[hd:2 * hd]), (pre + "W_V", w[2 * hd:])]
+            if self.attn_bias:
+                bias = get(blk.attn.in_proj_bias)
+                out += [(pre + "b_Q", bias[:hd]), (pre + "b_K", bias[hd:2 * hd]), (pre + "b_V", bias[2 * hd:])]
+            out.append((pre + "W_O", get(blk.attn.out_proj.weight)))
+            if self.attn_bias:
+                out.append((pre + "b_O", get(blk.attn.out_proj.bias)))
+            out += [(pre + "W_in", get(blk.mlp[0].weight)), (pre + "b_in", get(blk.mlp[0].bias)),
+                    (pre + "W_out", get(blk.mlp[2].weight)), (pre + "b_out", get(blk.mlp[2].bias)),
+                    (pre + "ln1_w", get(blk.ln_1.weight)), (pre + "ln1_b", get(blk.ln_1.bias)),
+                    (pre + "ln2_w", get(blk.ln_2.weight)), (pre + "ln2_b", get(blk.ln_2.bias))]
+        out += [("lnf_w", get(self.ln_f.weight)), ("lnf_b", get(self.ln_f.bias)), ("W_U", get(self.head.weight))]
+        return out
+
+
+def grokfast_filter(config, params, state):
+    """Grokfast on the gradients of `params` (in place) before the optimizer step: EMA (alpha, lambda)
+    or MA (window, lambda), per the config's grokfast fields; no-op when grokfast_lambda is 0.
+    `state` is a dict kept between steps."""
+    lam = float(config.get("grokfast_lambda", 0.0))
+    if lam == 0:
+        return
+    if config.get("grokfast", "ema") == "ema":
+        alpha = float(config.get("grokfast_alpha", 0.98))
+        if "ema" not in state:
+            state["ema"] = [p.grad.detach().clone() for p in params]
+        else:
+            state["ema"] = [mu * alpha + p.grad.detach() * (1 - alpha) for mu, p in zip(state["ema"], params)]
+        for mu, p in zip(state["ema"], params):
+            p.grad = p.grad + mu * lam
+        return
+    window = int(config.get("grokfast_window", 100))
+    queue = state.setdefault("ma", [])
+    queue.append([p.grad.detach().clone() for p in params])
+    if len(queue) > window:
+        queue.pop(0)
+    if len(queue) == window:
+        for i, p in enumerate(params):
+            total = 0
+            for g in queue:
+                total = total + g[i]
+            p.grad = p.grad + total / window * lam
+
+
 class Square(nn.Module):
     """The "quad" activation x^2 (Gromov 2023) as a module, for nn.Sequential."""
 
@@ -252,9 +400,18 @@ def named_params(model):
             out.append((f"layers.{int(idx) // 2}.{'W' if kind == 'weight' else 'b'}", t))
         return out
     named = list(model.named_parameters())
+    if isinstance(model, PreLnDecoder):
+        return model.named_tensors()
     if isinstance(model, Transformer):
         named = [x for x in named if x[0] != "W_U"] + [x for x in named if x[0] == "W_U"]
     return named
+
+
+def named_grads(model):
+    """(C++ name, gradient in the C++ shape), in named_params' order."""
+    if isinstance(model, PreLnDecoder):
+        return model.named_tensors(grad=True)
+    return [(name, t.grad) for name, t in named_params(model)]
 
 
 def stablemax_s(x):
@@ -331,6 +488,12 @@ def build(config):
         return FactoredMlp(n, int(config["hidden"]), int(config["d_model"]), config.get("activation", "relu"))
     if config["model"] == "mlp":
         return Mlp(n, n, int(config["d_model"]), int(config["hidden"]), config.get("activation", "relu"))
+    d_mlp = int(config["d_mlp"]) if int(config.get("mlp_ratio", 0)) == 0 else int(config["mlp_ratio"]) * int(config["d_model"])
+    if config.get("layer_norm", "none") in ("pre", "pre-inplace"):
+        return PreLnDecoder(n, int(config["d_model"]), int(config["heads"]), d_mlp, int(config.get("layers", 1)),
+                            config["layer_norm"], config.get("activation", "relu"), bool(config.get("op_token", False)),
+                            bool(config.get("attn_bias", False)))
+    assert not config.get("op_token") and not config.get("attn_bias"), "op_token / attn_bias: pre-LN models only"
     return Transformer(n, int(config["d_model"]), int(config["heads"]), int(config["d_mlp"]),
                        int(config.get("layers", 1)), config.get("layer_norm", "none"),
                        config.get("activation", "relu"))

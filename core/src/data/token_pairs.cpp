@@ -116,7 +116,7 @@ int n_elements(const PairSpec& s) {
 
 int first_b(const PairSpec& s, int a) {
   const OpInfo* op = find_op(s.op);
-  return s.unordered ? a : op && op->nonzero_b ? 1 : 0;
+  return s.unordered ? a : (op && op->nonzero_b) || s.nonzero_b ? 1 : 0;
 }
 
 long pair_count(const PairSpec& s) {

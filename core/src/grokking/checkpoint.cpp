@@ -8,7 +8,7 @@
 namespace grok {
 
 namespace {
-const char kMagic[8] = {'G', 'R', 'O', 'K', 'S', 'T', '0', '3'};  // 03: clean/noisy train accuracy, parameter count
+const char kMagic[8] = {'G', 'R', 'O', 'K', 'S', 'T', '0', '4'};  // 04: the Grokfast-MA queue
 template <class T>
 void put(std::vector<uint8_t>& out, const T& v) {
   const auto* p = reinterpret_cast<const uint8_t*>(&v);
@@ -92,6 +92,8 @@ std::vector<uint8_t> CheckpointCodec::save(const Trainer& t) {
   put_vec(out, t.optimizer_.m);
   put_vec(out, t.optimizer_.v);
   put_vec(out, t.optimizer_.ema);
+  put<int64_t>(out, t.optimizer_.ma_count);
+  put_vec(out, t.optimizer_.ma);
   uint64_t rs[4];
   t.batch_rng_.get_state(rs);
   for (uint64_t x : rs) put(out, x);
@@ -125,6 +127,11 @@ std::string CheckpointCodec::load(Trainer& t, const std::vector<uint8_t>& bytes)
        ema = r.get_vec<float>(n);
   if (!r.ok || value.size() != n || m.size() != n || v.size() != n || ema.size() != n)
     return "checkpoint: parameter count does not match this model";
+  const long ma_count = static_cast<long>(r.get<int64_t>());
+  const size_t ma_limit = static_cast<size_t>(t.config_.grokfast_window) * n;
+  auto ma = r.get_vec<float>(1000 * n);  // grokfast_window's largest value; the bytes bound it too
+  if (r.ok && ((ma.size() != 0 && ma.size() != ma_limit) || ma_count < 0 || ma_count > steps_done))
+    return "checkpoint: the Grokfast-MA queue does not match this model and window";
   uint64_t rs[4];
   for (auto& x : rs) x = r.get<uint64_t>();
   auto order = r.get_vec<int>(t.order_.size());
@@ -151,6 +158,7 @@ std::string CheckpointCodec::load(Trainer& t, const std::vector<uint8_t>& bytes)
   if (!bad.empty()) return "checkpoint: " + bad;
   t.model_->params().value.assign(value.begin(), value.end());
   t.optimizer_.t = steps_done; t.optimizer_.m = std::move(m); t.optimizer_.v = std::move(v); t.optimizer_.ema = std::move(ema);
+  t.optimizer_.ma = std::move(ma); t.optimizer_.ma_count = ma_count;
   t.batch_rng_.set_state(rs);
   t.order_ = std::move(order); t.cursor_ = cursor;
   t.metrics_ = std::move(metrics); t.snapshots_ = std::move(snaps);

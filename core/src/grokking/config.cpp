@@ -22,11 +22,12 @@ struct Visit {
   if (name == #member) { f(c.member); return true; }
     GROK_FIELD(dataset) GROK_FIELD(op) GROK_FIELD(p) GROK_FIELD(train_fraction) GROK_FIELD(pairs) GROK_FIELD(n_train)
     GROK_FIELD(n_test) GROK_FIELD(label_noise) GROK_FIELD(downsample) GROK_FIELD(model) GROK_FIELD(layers)
-    GROK_FIELD(d_model) GROK_FIELD(heads) GROK_FIELD(d_mlp) GROK_FIELD(hidden) GROK_FIELD(depth) GROK_FIELD(mlp_input)
-    GROK_FIELD(activation) GROK_FIELD(layer_norm) GROK_FIELD(init_scale) GROK_FIELD(optimizer) GROK_FIELD(loss)
+    GROK_FIELD(d_model) GROK_FIELD(heads) GROK_FIELD(d_mlp) GROK_FIELD(mlp_ratio) GROK_FIELD(hidden) GROK_FIELD(depth) GROK_FIELD(mlp_input)
+    GROK_FIELD(activation) GROK_FIELD(layer_norm) GROK_FIELD(op_token) GROK_FIELD(attn_bias)
+    GROK_FIELD(init) GROK_FIELD(init_scale) GROK_FIELD(optimizer) GROK_FIELD(loss)
     GROK_FIELD(lr) GROK_FIELD(weight_decay) GROK_FIELD(momentum) GROK_FIELD(beta1) GROK_FIELD(beta2) GROK_FIELD(eps)
-    GROK_FIELD(warmup) GROK_FIELD(batch_size) GROK_FIELD(perp_grad) GROK_FIELD(grokfast_alpha)
-    GROK_FIELD(grokfast_lambda) GROK_FIELD(steps) GROK_FIELD(epochs) GROK_FIELD(seed) GROK_FIELD(eval_every)
+    GROK_FIELD(warmup) GROK_FIELD(batch_size) GROK_FIELD(last_batch) GROK_FIELD(perp_grad) GROK_FIELD(grokfast)
+    GROK_FIELD(grokfast_alpha) GROK_FIELD(grokfast_window) GROK_FIELD(grokfast_lambda) GROK_FIELD(steps) GROK_FIELD(epochs) GROK_FIELD(seed) GROK_FIELD(eval_every)
     GROK_FIELD(stop_at_grok) GROK_FIELD(threads)
 #undef GROK_FIELD
     return false;
@@ -77,8 +78,9 @@ const std::vector<FieldSpec>& field_specs() {
       F::integer("p", 3, 509, "prime modulus").in("Task").only_if("op", ops_with_modulus()).only_if("dataset", modular),
       F::real("train_fraction", 0, 1, "fraction of all pairs used for training").exclusive(true, true).in("Task")
           .only_if("dataset", modular),
-      F::choice("pairs", {"all", "unordered"},
-                "which pairs make the dataset: every (a, b), or a <= b only (commutative ops; PAIR's setup)")
+      F::choice("pairs", {"all", "unordered", "nonzero-b"},
+                "which pairs make the dataset: every (a, b), a <= b only (commutative ops; PAIR's setup), or every "
+                "(a, b) with b != 0 (ironjr/grokfast's x*y)")
           .in("Task").only_if("dataset", modular),
       F::integer("n_train", 0, 1000000,
                  "training examples (0 = the standard split: mnist1d 4000, fashion-mnist 60000; fashion-mnist takes a "
@@ -97,7 +99,10 @@ const std::vector<FieldSpec>& field_specs() {
           .only_if("dataset", modular),
       F::integer("heads", 1, 16, "attention heads (d_model must be a multiple)").in("Model")
           .only_if("model", {"transformer"}),
-      F::integer("d_mlp", 4, 8192, "transformer MLP width").in("Model").only_if("model", {"transformer"}),
+      F::integer("d_mlp", 4, 8192, "transformer MLP width").in("Model").only_if("model", {"transformer"})
+          .only_if("mlp_ratio", {"0"}),
+      F::integer("mlp_ratio", 0, 64, "transformer MLP width as a multiple of d_model (0 = d_mlp sets it)").in("Model")
+          .only_if("model", {"transformer"}),
       F::integer("hidden", 1, 16384, "MLP model: hidden units (of every hidden layer)").in("Model")
           .only_if("model", {"mlp"}),
       F::integer("depth", 1, 16, "MLP on dense features: hidden layers").in("Model").only_if("model", {"mlp"})
@@ -106,8 +111,21 @@ const std::vector<FieldSpec>& field_specs() {
                 "MLP input: per-operand embeddings (embed), one input matrix shared by a and b (tied), or PAIR's "
                 "factored model: one d_model-wide embedding shared by a, b and the output, no biases (factored)")
           .in("Model").only_if("model", {"mlp"}).only_if("dataset", modular),
-      F::choice("activation", {"relu", "quad"}, "hidden activation: relu or x^2").in("Model"),
-      F::choice("layer_norm", {"none", "post"}, "transformer LayerNorm: none (Nanda) or post-LN (Power)")
+      F::choice("activation", {"relu", "quad", "gelu"},
+                "hidden activation: relu, x^2, or GELU in its exact erf form (nn.GELU(); transformer only)").in("Model"),
+      F::choice("layer_norm", {"none", "post", "pre", "pre-inplace"},
+                "transformer LayerNorm: none (Nanda), post-LN (Power), pre-LN (before attention and MLP, and a final "
+                "LN before the unembedding), or pre-inplace: pre-LN whose first LN replaces the residual stream "
+                "(x = LN1(x); x = x + attn(x)), as ironjr/grokfast's model")
+          .in("Model").only_if("model", {"transformer"}),
+      F::flag("op_token", "transformer input [a, op, b, =] (Power; Grokfast) instead of [a, b, =], and logits over "
+                          "the whole vocabulary (the answers, '=' and the op token)")
+          .in("Model").only_if("model", {"transformer"}),
+      F::flag("attn_bias", "attention with in- and out-projection biases (nn.MultiheadAttention)").in("Model")
+          .only_if("model", {"transformer"}),
+      F::choice("init", {"nanda", "torch"},
+                "transformer init: nanda (N(0, 1/d_model), unembedding N(0, 1/vocab), biases 0) or torch (the "
+                "default init of nn.Embedding, nn.MultiheadAttention, nn.Linear and nn.LayerNorm)")
           .in("Model").only_if("model", {"transformer"}),
       F::real("init_scale", 0, 1000, "every parameter multiplied by this after its usual init (Omnigrok's alpha)")
           .exclusive(true, false).in("Model"),
@@ -130,9 +148,21 @@ const std::vector<FieldSpec>& field_specs() {
           .unless("optimizer", {"sgd"}),
       F::integer("warmup", 0, 1000000, "linear learning-rate warmup steps").in("Optimizer"),
       F::integer("batch_size", 0, 1000000, "examples per step; 0 = full batch").in("Optimizer"),
+      F::choice("last_batch", {"wrap", "short"},
+                "minibatches: wrap (every batch full, one epoch runs into the next) or short (each epoch ends with "
+                "the remainder, as torch.split or a DataLoader that keeps it)")
+          .in("Optimizer"),
       F::flag("perp_grad", "use gradients perpendicular to the weights").in("Optimizer").changes_live(),
-      F::real("grokfast_alpha", 0, 1, "Grokfast-EMA decay").exclusive(false, true).in("Optimizer").changes_live(),
-      F::real("grokfast_lambda", 0, 100, "Grokfast-EMA amplification; 0 = off").in("Optimizer").changes_live(),
+      F::choice("grokfast", {"ema", "ma"},
+                "Grokfast filter: ema (exponential moving average of the gradients) or ma (mean of the last "
+                "grokfast_window gradients, applied once the window is full)")
+          .in("Optimizer"),
+      F::real("grokfast_alpha", 0, 1, "Grokfast-EMA decay").exclusive(false, true).in("Optimizer").changes_live()
+          .only_if("grokfast", {"ema"}),
+      F::integer("grokfast_window", 1, 1000, "Grokfast-MA window (gradients kept: memory grows with it)").in("Optimizer")
+          .only_if("grokfast", {"ma"}),
+      F::real("grokfast_lambda", 0, 100, "Grokfast amplification of the filtered gradient; 0 = off").in("Optimizer")
+          .changes_live(),
       F::integer("steps", 1, 100000000, "optimizer steps").in("Run").changes_on_resume(),
       F::integer("epochs", 0, 10000000, "passes over the training set; > 0 sets steps to epochs x steps per epoch")
           .in("Run"),
@@ -179,7 +209,8 @@ bool is_prime(int n) {
 
 PairSpec pair_spec(const Config& c) {
   PairSpec s;
-  s.op = c.op; s.p = c.p; s.unordered = c.pairs == "unordered"; s.train_fraction = c.train_fraction; s.seed = c.seed;
+  s.op = c.op; s.p = c.p; s.unordered = c.pairs == "unordered";
+  s.nonzero_b = c.pairs == "nonzero-b"; s.train_fraction = c.train_fraction; s.seed = c.seed;
   return s;
 }
 int n_elements(const Config& c) { return n_elements(pair_spec(c)); }
@@ -263,6 +294,8 @@ std::string validate(const Config& c) {
   // Ranges first (the same check the setters do), then combinations.
   const std::string err = check_ranges(c, field_specs(), Visit{});
   if (!err.empty()) return err;
+  if (c.activation == "gelu" && c.model != "transformer")
+    return "activation: gelu is offered for the transformer only; the " + c.model + " model takes relu or quad";
   if (dense_dataset(c)) {
     if (c.model != "mlp")
       return "model: " + c.model + " reads token pairs; the " + c.dataset + " dataset needs model mlp";

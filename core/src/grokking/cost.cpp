@@ -64,7 +64,8 @@ ModelWork token_mlp_work(const Config& c, double V) {
 
 ModelWork tabulated_work(const Config& c, double V) {
   ModelWork w;
-  const double d = c.d_model, H = c.heads, M = c.d_mlp, C = V, vocab = V + 1, VP = vocab + 3, hd = c.d_model;
+  const double d = c.d_model, H = c.heads, M = transformer_dims(c, int(V)).d_mlp, C = V, vocab = V + 1,
+               VP = vocab + 3, hd = c.d_model;
   const double R = std::ceil((M + C) / kTableRows) * kTableRows;
   w.hidden = M;
   w.eval_chunk = TabulatedOneLayer<float>::kChunk;
@@ -87,21 +88,26 @@ ModelWork tabulated_work(const Config& c, double V) {
 
 ModelWork reference_work(const Config& c, double V) {
   ModelWork w;
-  const double d = c.d_model, H = c.heads, M = c.d_mlp, C = V, hd = c.d_model, L = c.layers;
-  const bool ln = c.layer_norm == "post";
+  const TransformerDims td = transformer_dims(c, int(V));
+  const double d = c.d_model, H = c.heads, M = td.d_mlp, C = td.classes, hd = c.d_model, L = c.layers,
+               T = td.positions;
+  const bool ln = td.block_ln();
   w.hidden = M;
   w.eval_chunk = kReferenceEvalChunk;
   w.inspect_chunk = kReferenceEvalChunk;
-  double forward = 3 * d + 2 * C * d;  // embedding, unembedding
+  double forward = T * d + 2 * C * d + (td.pre_ln() ? 10 * d : 0);  // embedding, unembedding, final LN
   for (int l = 0; l < c.layers; ++l) {
-    const double nq = l == c.layers - 1 ? 1 : 3;  // the last block computes queries at the last position only
-    forward += 2 * 2 * hd * d * 3 + 2 * hd * d * nq + 12 * hd * nq + 60 * H * nq + 2 * d * hd * nq +
-               4 * M * d * nq + M * nq + d * nq + (ln ? 20 * d * nq : 0);
+    const double nq = l == c.layers - 1 ? 1 : T;  // the last block computes queries at the last position only
+    // (pre-LN normalizes every position before the attention, post-LN only the query positions)
+    forward += 2 * 2 * hd * d * T + 2 * hd * d * nq + 4 * hd * T * nq + 20 * H * T * nq + 2 * d * hd * nq +
+               4 * M * d * nq + (td.act == Activation::gelu ? 20 : 1) * M * nq + d * nq +
+               (ln ? 10 * d * (nq + (td.pre_ln() ? T : nq)) : 0);
   }
   w.forward = forward + C * kCrossEntropyWork;
   w.backward = 2 * forward;  // a gradient for the input and one for the weights of every product
   w.table_bytes = 0;
-  w.column_bytes = 4.0 * L * (6 * d + 24 * hd + 9 * H + 9 * M + 12 * d) + 4.0 * 2 * C;
+  w.column_bytes = 4.0 * L * (2 * T * d + 8 * T * hd + 3 * T * H + 9 * M + 12 * d + (ln ? 4 * T * d : 0)) +
+                   4.0 * 2 * C;
   return w;
 }
 
@@ -124,6 +130,10 @@ ModelWork feature_mlp_work(const Config& c, double dim, double classes) {
   w.column_bytes = 4.0 * (3 * hidden_units + 2 * classes);
   return w;
 }
+
+// Grokfast-MA keeps the last `window` gradients and sums them every step: that many extra floats
+// (and multiply-adds) per parameter.
+double ma_window(const Config& c) { return c.grokfast_lambda > 0 && c.grokfast == "ma" ? c.grokfast_window : 0; }
 
 long count_snapshots(long steps) {
   long count = 0, last = -1;
@@ -153,13 +163,14 @@ CostEstimate estimate_dense(const Config& c) {
   e.batch = c.batch_size > 0 ? std::min<long>(c.batch_size, e.n_train) : e.n_train;
   const ModelWork w = feature_mlp_work(c, dim, classes);
   e.params = static_cast<long>(w.param_count);
-  e.step_work = e.batch * (w.forward + w.backward) + kOptimizerWork * w.param_count + e.batch * dim;  // + the gather
+  e.step_work = e.batch * (w.forward + w.backward) + (kOptimizerWork + ma_window(c)) * w.param_count +
+                e.batch * dim;  // + the gather
   // The training set twice with label noise (all, then its clean and noisy parts).
   const double evaluated = (c.label_noise > 0 ? 2.0 : 1.0) * e.n_train + e.n_test;
   e.eval_work = evaluated * w.forward;
   e.amortized_step_work = e.step_work + count_evaluations(c, steps) * e.eval_work / steps;
   const double columns = std::max<double>(e.batch, std::min<double>(evaluated, w.eval_chunk));
-  e.bytes = 4.0 * w.param_count * 5 + w.column_bytes * columns + 4.0 * (dim + 1) * (e.n_train + e.n_test) +
+  e.bytes = 4.0 * w.param_count * (5 + ma_window(c)) + w.column_bytes * columns + 4.0 * (dim + 1) * (e.n_train + e.n_test) +
             4.0 * e.n_train + (c.dataset == "fashion-mnist" ? 47e6 + 8e6 : 0);  // the decompressed files while loading
   return e;
 }
@@ -178,16 +189,13 @@ CostEstimate estimate_cost(const Config& c) {
 
   ModelWork w;
   if (c.model == "mlp") w = token_mlp_work(c, V);
-  else if (tabulated_path_applies(c.layers, c.layer_norm == "post")) w = tabulated_work(c, V);
+  else if (tabulated_path_applies(transformer_dims(c, int(V)))) w = tabulated_work(c, V);
   else w = reference_work(c, V);
-  if (c.model == "transformer") {
-    const double d = c.d_model, M = c.d_mlp, vocab = V + 1;
-    w.param_count = d * vocab + 3 * d + c.layers * (4 * d * d + 2 * d * M + M + d + (c.layer_norm == "post" ? 4 * d : 0)) +
-                    V * d;
-  }
+  if (c.model == "transformer") w.param_count = double(transformer_param_count(transformer_dims(c, int(V))));
   e.params = static_cast<long>(w.param_count);
 
-  e.step_work = w.per_step + e.batch * (w.forward + w.backward) + w.backward_step + kOptimizerWork * w.param_count;
+  e.step_work = w.per_step + e.batch * (w.forward + w.backward) + w.backward_step +
+                (kOptimizerWork + ma_window(c)) * w.param_count;
   // evaluate() runs the train set, then the test set: the tables twice (per chunk on the reference path).
   const double eval_passes = w.tables_per_chunk ? std::ceil(double(e.n_train) / w.eval_chunk) +
                                                       std::ceil(double(e.n_test) / w.eval_chunk)
@@ -209,7 +217,7 @@ CostEstimate estimate_cost(const Config& c) {
   double columns = std::max<double>(e.batch, std::min<double>(pairs, w.eval_chunk));
   if (!fixed_group_op(c.op)) columns = std::max<double>(columns, std::min<double>(V * V, w.inspect_chunk));
   const double hidden_grid = fixed_group_op(c.op) ? 0 : V * V;
-  e.bytes = 4.0 * w.param_count * (5 + e.snapshots) + w.table_bytes + w.column_bytes * columns +
+  e.bytes = 4.0 * w.param_count * (5 + e.snapshots + ma_window(c)) + w.table_bytes + w.column_bytes * columns +
             4.0 * (3 * pairs + e.n_train) +                                  // the dataset and the epoch order
             4.0 * (3 * w.hidden + V) * hidden_grid + 8.0 * 2 * kKeyFrequencies * hidden_grid;  // the measures
   return e;

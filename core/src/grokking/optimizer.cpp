@@ -28,12 +28,31 @@ void Optimizer::step(Params& params, const Config& c) {
         g[i] = static_cast<float>((g[i] - coef * w[i]) * scale);
     }
   }
-  if (c.grokfast_lambda > 0.0) {
+  if (c.grokfast_lambda > 0.0 && c.grokfast == "ma") {
+    // ironjr/grokfast gradfilter_ma: the raw gradient joins a queue of the last `window`; once the
+    // queue is full, g += lambda * (sum of the queue, oldest first) / window.
+    const size_t window = static_cast<size_t>(c.grokfast_window);
+    if (ma.size() != window * n) { ma.assign(window * n, 0.0f); ma_count = 0; }
+    std::copy(g, g + n, ma.begin() + (ma_count % window) * n);
+    ++ma_count;
+    if (ma_count >= static_cast<long>(window)) {
+      ma_sum.assign(n, 0.0f);
+      const size_t oldest = ma_count % window;
+      for (size_t k = 0; k < window; ++k) {
+        const float* __restrict slot = ma.data() + ((oldest + k) % window) * n;
+        float* __restrict sum = ma_sum.data();
+        for (size_t i = 0; i < n; ++i) sum[i] += slot[i];
+      }
+      const float w = static_cast<float>(window), lambda = static_cast<float>(c.grokfast_lambda);
+      for (size_t i = 0; i < n; ++i) g[i] += ma_sum[i] / w * lambda;
+    }
+  } else if (c.grokfast_lambda > 0.0) {
     const float alpha = static_cast<float>(c.grokfast_alpha);
+    const float keep = static_cast<float>(1.0 - c.grokfast_alpha);  // as torch: (1 - alpha) in double, then float
     const float lambda = static_cast<float>(c.grokfast_lambda);
     if (t == 0) std::copy(g, g + n, ema.begin());
     else
-      for (size_t i = 0; i < n; ++i) ema[i] = alpha * ema[i] + (1.0f - alpha) * g[i];
+      for (size_t i = 0; i < n; ++i) ema[i] = alpha * ema[i] + keep * g[i];
     for (size_t i = 0; i < n; ++i) g[i] += lambda * ema[i];
   }
   const double warm = c.warmup > 0 ? std::min(static_cast<double>(t) / c.warmup, 1.0) : 1.0;

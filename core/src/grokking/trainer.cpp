@@ -70,9 +70,12 @@ std::string Trainer::create(const Config& config_in, std::unique_ptr<Trainer>& o
   return "";
 }
 
-void Trainer::next_batch() {
-  // Epochs without replacement, reshuffled each epoch (a DataLoader with shuffle=True).
-  const size_t bs = batch_y_.size();
+int Trainer::next_batch() {
+  // Epochs without replacement, reshuffled each epoch (a DataLoader with shuffle=True). wrap: every
+  // batch is full and runs on into the next epoch; short: an epoch's last batch is its remainder.
+  const bool short_last = config_.last_batch == "short";
+  if (short_last && cursor_ >= order_.size()) { batch_rng_.shuffle(order_); cursor_ = 0; }
+  const size_t bs = short_last ? std::min(batch_y_.size(), order_.size() - cursor_) : batch_y_.size();
   const int dim = features_.train.dim;
   for (size_t i = 0; i < bs; ++i) {
     if (cursor_ >= order_.size()) { batch_rng_.shuffle(order_); cursor_ = 0; }
@@ -84,6 +87,7 @@ void Trainer::next_batch() {
       batch_a_[i] = data_.train.a[k]; batch_b_[i] = data_.train.b[k]; batch_y_[i] = data_.train.y[k];
     }
   }
+  return static_cast<int>(bs);
 }
 
 Inputs Trainer::train_inputs() const {
@@ -99,9 +103,10 @@ bool Trainer::step() {
   const int n_train = static_cast<int>(order_.size());
   if (config_.batch_size <= 0 || config_.batch_size >= n_train) {
     st = m.forward_backward(train_inputs(), dense_ ? features_.train.y.data() : data_.train.y.data(), n_train, n_train);
+    last_batch_size_ = n_train;
   } else {
-    next_batch();
-    const int n = static_cast<int>(batch_y_.size());
+    const int n = next_batch();
+    last_batch_size_ = n;
     const Inputs in = dense_ ? Inputs::features(batch_x_.data(), features_.train.dim)
                              : Inputs::pairs(batch_a_.data(), batch_b_.data());
     st = m.forward_backward(in, batch_y_.data(), n, n);

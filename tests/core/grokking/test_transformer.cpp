@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "gradcheck.h"
+#include "grok/grokking/cost.h"
 #include "grok/grokking/trainer.h"
 #include "grok/grokking/models/factory.h"
 #include "grok/grokking/models/transformer/transformer.h"
@@ -119,8 +120,63 @@ TEST_CASE("transformer init: seeded N(0, 1/d_model), W_U N(0, 1/d_vocab), biases
   CHECK(other->params().hash() != P.hash());
 }
 
+TEST_CASE("transformer options: Grokfast's layout (op token, biases, pre-LN) and torch's init") {
+  Config c = small_transformer();
+  c.layers = 2; c.layer_norm = "pre-inplace"; c.op_token = true; c.attn_bias = true; c.activation = "gelu";
+  c.init = "torch"; c.mlp_ratio = 4;
+  Dataset d;
+  auto m = build<float>(c, d);
+  const auto& P = m->params();
+  const std::vector<std::string> block = {"W_Q", "W_K", "W_V", "b_Q", "b_K", "b_V", "W_O", "b_O", "W_in", "b_in",
+                                          "W_out", "b_out", "ln1_w", "ln1_b", "ln2_w", "ln2_b"};
+  std::vector<std::string> names = {"W_E", "W_pos"};
+  for (int l = 0; l < 2; ++l)
+    for (const auto& b : block) names.push_back("blocks." + std::to_string(l) + "." + b);
+  for (const char* tail : {"lnf_w", "lnf_b", "W_U"}) names.push_back(tail);
+  REQUIRE(P.info.size() == names.size());
+  for (size_t i = 0; i < names.size(); ++i) CHECK(P.info[i].name == names[i]);
+  auto shape = [&](const std::string& name) {
+    const auto& p = P.info[P.index_of(name)];
+    return std::make_pair(p.rows, p.cols);
+  };
+  CHECK(shape("W_E") == std::make_pair(8, 9));   // p + 2 tokens: '=' is 7, the op token 8
+  CHECK(shape("W_pos") == std::make_pair(8, 4)); // [a, op, b, =]
+  CHECK(shape("blocks.0.W_in") == std::make_pair(32, 8));  // mlp_ratio 4 x d_model
+  CHECK(shape("W_U") == std::make_pair(9, 8));   // logits over the whole vocabulary
+  CHECK(m->dims().eq_token() == 7);
+  CHECK(m->dims().op_token() == 8);
+  CHECK(!m->fast_path_available());
+  long count = 0;
+  for (const auto& info : P.info) count += static_cast<long>(info.size());
+  CHECK(count == transformer_param_count(m->dims()));
+  CHECK(count == estimate_cost(c).params);
+  // torch's defaults: every entry inside its module's bound, spread over it; in-projection and
+  // out-projection biases 0, LayerNorm 1 / 0.
+  auto max_abs = [&](const std::string& name) { return double(P.w(P.index_of(name)).cwiseAbs().maxCoeff()); };
+  const double xavier = std::sqrt(6.0 / (8 + 3 * 8)), lin_d = 1 / std::sqrt(8.0), lin_m = 1 / std::sqrt(32.0);
+  for (auto [name, bound] : std::vector<std::pair<std::string, double>>{
+           {"blocks.0.W_Q", xavier}, {"blocks.1.W_V", xavier}, {"blocks.0.W_O", lin_d}, {"blocks.0.W_in", lin_d},
+           {"blocks.0.b_in", lin_d}, {"blocks.1.W_out", lin_m}, {"blocks.1.b_out", lin_m}, {"W_U", lin_d}}) {
+    INFO(name);
+    CHECK(max_abs(name) <= bound);
+    CHECK(max_abs(name) > 0.5 * bound);
+  }
+  CHECK(max_abs("W_E") > 1.5);  // N(0, 1): 72 draws reach past 1.5 (Nanda's init would be ~0.35 at most)
+  for (const char* zero : {"blocks.0.b_Q", "blocks.0.b_K", "blocks.1.b_V", "blocks.1.b_O", "lnf_b"})
+    CHECK(P.w(P.index_of(zero)).isZero());
+  CHECK(P.w(P.index_of("lnf_w")).isOnes());
+  CHECK(P.w(P.index_of("blocks.1.ln1_w")).isOnes());
+  // The last logits rows are '=' and the op token: trained down like every other wrong answer.
+  Eigen::MatrixXf logits;
+  m->logits(d.train.a.data(), d.train.b.data(), 3, logits);
+  CHECK(logits.rows() == 9);
+}
+
 TEST_CASE("transformer gradients match finite differences", "[gradcheck]") {
-  struct Case { const char* name; int layers; const char* ln; const char* act; const char* loss; bool fast; };
+  struct Case {
+    const char* name; int layers; const char* ln; const char* act; const char* loss; bool fast;
+    bool op_token = false, attn_bias = false;
+  };
   const Case cases[] = {
       {"1 layer relu, tabulated", 1, "none", "relu", "softmax", true},
       {"1 layer relu, reference", 1, "none", "relu", "softmax", false},
@@ -131,20 +187,30 @@ TEST_CASE("transformer gradients match finite differences", "[gradcheck]") {
       {"2 layers post-LN stablemax", 2, "post", "relu", "stablemax", false},
       {"2 layers no LN x^2", 2, "none", "quad", "softmax", false},
       {"1 layer post-LN", 1, "post", "relu", "softmax", false},
+      {"1 layer pre-LN GELU", 1, "pre", "gelu", "softmax", false},
+      {"2 layers pre-LN relu, op token", 2, "pre", "relu", "softmax", false, true, false},
+      // ironjr/grokfast's model: pre-inplace LN, GELU, [a, op, b, =], attention biases.
+      {"2 layers pre-inplace GELU, op token, biases", 2, "pre-inplace", "gelu", "softmax", false, true, true},
+      {"1 layer pre-inplace GELU, biases, stablemax", 1, "pre-inplace", "gelu", "stablemax", false, false, true},
+      {"1 layer no LN, op token, biases", 1, "none", "relu", "softmax", false, true, true},
   };
   for (const Case& k : cases) {
     INFO(k.name);
     Config c = small_transformer();
     c.layers = k.layers; c.layer_norm = k.ln; c.activation = k.act; c.loss = k.loss;
+    c.op_token = k.op_token; c.attn_bias = k.attn_bias;
     Dataset d;
     auto m = build<double>(c, d);
-    REQUIRE(m->fast_path() == (k.layers == 1 && std::string(k.ln) == "none"));
+    REQUIRE(m->fast_path() == (k.layers == 1 && std::string(k.ln) == "none" && !k.op_token && !k.attn_bias));
     m->set_fast_path(k.fast);
     // x^2 after x^2 grows fast: keep that case near init so the logits stay moderate and central
     // differences stay accurate.
     const bool deep_quad = k.layers == 2 && std::string(k.act) == "quad";
     spread_weights(*m, deep_quad ? 1.0 : 2.0);
-    grok_test::gradcheck(*m, d.train.a, d.train.b, d.train.y, 60);
+    // The pre-LN cases' loss is flatter in some weights (gradients ~1e-5): h = 1e-5 keeps float64
+    // rounding of the loss (~1e-16 / h) well under their differences; truncation stays ~h^2.
+    const bool pre = std::string(k.ln).rfind("pre", 0) == 0;
+    grok_test::gradcheck(*m, d.train.a, d.train.b, d.train.y, 60, pre ? 1e-5 : 1e-6);
   }
 }
 

@@ -92,6 +92,31 @@ TEST_CASE("attention backward matches finite differences", "[layers][gradcheck]"
     fd_check(loss, W_K, dW_K, "W_K");
     fd_check(loss, W_V, dW_V, "W_V");
     fd_check(loss, W_O, dW_O, "W_O");
+
+    // With in- and out-projection biases (nn.MultiheadAttention's): every gradient again.
+    MatrixXd b_Q = randn(H * dh, 1, gen), b_K = randn(H * dh, 1, gen), b_V = randn(H * dh, 1, gen);
+    MatrixXd b_O = randn(d, 1, gen);
+    auto loss_b = [&] {
+      attention_forward<double>(out, X, W_Q, W_K, W_V, W_O, dims, cache,
+                                {b_Q.data(), b_K.data(), b_V.data(), b_O.data()});
+      return (R.array() * out.array()).sum();
+    };
+    loss_b();
+    MatrixXd dXb = MatrixXd::Zero(d, T * n), dW_Qb = MatrixXd::Zero(H * dh, d), dW_Kb = dW_Qb, dW_Vb = dW_Qb;
+    MatrixXd dW_Ob = MatrixXd::Zero(d, H * dh);
+    MatrixXd db_Q = MatrixXd::Zero(H * dh, 1), db_K = db_Q, db_V = db_Q, db_O = MatrixXd::Zero(d, 1);
+    attention_backward<double>(dXb, dW_Qb, dW_Kb, dW_Vb, dW_Ob, R, X, W_Q, W_K, W_V, W_O, dims, cache,
+                               {db_Q.data(), db_K.data(), db_V.data(), db_O.data()});
+    fd_check(loss_b, X, dXb, "X (biases)");
+    fd_check(loss_b, W_Q, dW_Qb, "W_Q (biases)");
+    fd_check(loss_b, W_K, dW_Kb, "W_K (biases)");
+    fd_check(loss_b, W_V, dW_Vb, "W_V (biases)");
+    fd_check(loss_b, W_O, dW_Ob, "W_O (biases)");
+    fd_check(loss_b, b_Q, db_Q, "b_Q");
+    fd_check(loss_b, b_V, db_V, "b_V");
+    fd_check(loss_b, b_O, db_O, "b_O");
+    // The key bias adds q . b_K to every score of a query: softmax ignores it, so its gradient is 0.
+    CHECK(db_K.norm() < 1e-12 * std::max(1.0, db_Q.norm()));
     if (q_from == 0) {
       // Causality: the first position's output depends on its own column only.
       loss();
@@ -104,10 +129,11 @@ TEST_CASE("attention backward matches finite differences", "[layers][gradcheck]"
   }
 }
 
-TEST_CASE("MLP backward matches finite differences (relu and x^2)", "[layers][gradcheck]") {
-  for (bool quad : {false, true}) {
-    INFO((quad ? "quad" : "relu"));
-    std::mt19937 gen(quad ? 4 : 3);
+TEST_CASE("MLP backward matches finite differences (relu, x^2 and GELU)", "[layers][gradcheck]") {
+  for (Activation act : {Activation::relu, Activation::quad, Activation::gelu}) {
+    const bool quad = act == Activation::quad;
+    INFO((quad ? "quad" : act == Activation::gelu ? "gelu" : "relu"));
+    std::mt19937 gen(3 + static_cast<int>(act));
     const int d = 5, m = 7, cols = 6;
     MatrixXd X = randn(d, cols, gen), W_in = randn(m, d, gen), b_in = randn(m, 1, gen);
     MatrixXd W_out = randn(d, m, gen), b_out = randn(d, 1, gen);
@@ -115,7 +141,7 @@ TEST_CASE("MLP backward matches finite differences (relu and x^2)", "[layers][gr
     MlpCache<double> cache;
     MatrixXd out(d, cols);
     auto loss = [&] {
-      mlp_forward<double>(out, X, W_in, b_in, W_out, b_out, quad, cache);
+      mlp_forward<double>(out, X, W_in, b_in, W_out, b_out, act, cache);
       return (R.array() * out.array()).sum();
     };
     loss();
@@ -124,12 +150,28 @@ TEST_CASE("MLP backward matches finite differences (relu and x^2)", "[layers][gr
     CHECK((cache.pre.array() < 0).count() > 0);
     MatrixXd dX = MatrixXd::Zero(d, cols), dW_in = MatrixXd::Zero(m, d), db_in = MatrixXd::Zero(m, 1);
     MatrixXd dW_out = MatrixXd::Zero(d, m), db_out = MatrixXd::Zero(d, 1);
-    mlp_backward<double>(dX, dW_in, db_in, dW_out, db_out, R, X, W_in, W_out, quad, cache);
+    mlp_backward<double>(dX, dW_in, db_in, dW_out, db_out, R, X, W_in, W_out, act, cache);
     fd_check(loss, X, dX, "X");
     fd_check(loss, W_in, dW_in, "W_in");
     fd_check(loss, b_in, db_in, "b_in");
     fd_check(loss, W_out, dW_out, "W_out");
     fd_check(loss, b_out, db_out, "b_out");
+  }
+}
+
+TEST_CASE("GELU is nn.GELU's erf form", "[layers]") {
+  // torch.nn.GELU()(x) in float64 for these x (x * 0.5 * (1 + erf(x / sqrt(2)))).
+  const std::vector<std::pair<double, double>> cases = {
+      {-3.0, -0.00404969409489031}, {-1.0, -0.15865525393145702}, {-0.25, -0.10032341857926907},
+      {0.0, 0.0}, {0.5, 0.34573123063700656}, {2.0, 1.9544997361036416}};
+  for (auto [x, want] : cases) {
+    MatrixXd X(1, 1), W_in(1, 1), b_in = MatrixXd::Zero(1, 1), W_out(1, 1), b_out = MatrixXd::Zero(1, 1);
+    X(0, 0) = x; W_in(0, 0) = 1; W_out(0, 0) = 1;
+    MatrixXd out(1, 1);
+    MlpCache<double> cache;
+    mlp_forward<double>(out, X, W_in, b_in, W_out, b_out, Activation::gelu, cache);
+    INFO("x = " << x);
+    CHECK(std::abs(out(0, 0) - want) <= 1e-15 * std::max(1.0, std::abs(want)));
   }
 }
 

@@ -28,13 +28,14 @@ struct PairSpec {
   std::string op = "add";
   int p = 97;                   // modulus (ignored by ops with a fixed group size)
   bool unordered = false;       // a <= b only
+  bool nonzero_b = false;       // b = 0 left out for every op (as division always does)
   double train_fraction = 0.3;
   uint64_t seed = 0;            // the split's shuffle
 };
 
 // The task's elements (p of them, or the 120 permutations for S5) and which pairs (a, b) the dataset
-// draws from: b runs from first_b(s, a) to n - 1 (all b; b != 0 for division; b >= a for unordered
-// pairs). pair_count counts them by that same rule.
+// draws from: b runs from first_b(s, a) to n - 1 (all b; b != 0 for division or when nonzero_b;
+// b >= a for unordered pairs). pair_count counts them by that same rule.
 int n_elements(const PairSpec& s);
 int first_b(const PairSpec& s, int a);
 long pair_count(const PairSpec& s);

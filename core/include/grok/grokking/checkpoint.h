@@ -1,5 +1,6 @@
 // Checkpoints: everything needed to continue a run bit-identically, as bytes. Two layers:
-//   state       "GROKST02" | split hash | steps | parameters | Adam moments | Grokfast EMA | sampler
+//   state       "GROKST04" | split hash | steps | parameters | Adam moments | Grokfast EMA | Grokfast-MA
+//               queue (count, window x parameters or empty) | sampler
 //               state | epoch order | metrics | snapshots (JSON) | summary | timers | circuit
 //               frequencies | snapshot weights. Checked against the trainer it is loaded into.
 //   checkpoint  the file beside a run file (<run>.ckpt): the state wrapped with the run's config, so

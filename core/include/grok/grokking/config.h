@@ -20,7 +20,8 @@ struct Config {
   std::string op = "add";           // binary operation (data/token_pairs.h ops())
   int p = 97;                       // prime modulus (ignored by s5, which has 120 elements)
   double train_fraction = 0.3;      // share of all pairs used for training, the rest is the test set
-  std::string pairs = "all";        // all: every (a, b); unordered: a <= b only (commutative ops, as PAIR)
+  std::string pairs = "all";        // all: every (a, b); unordered: a <= b only (commutative ops, as PAIR);
+                                    // nonzero-b: b runs over 1..n-1 (ironjr/grokfast's x*y data)
   int n_train = 0;                  // dense datasets: training examples (0 = the dataset's standard split)
   int n_test = 0;                   // dense datasets: test examples (0 = the dataset's standard split)
   double label_noise = 0.0;         // share of training labels redrawn uniformly at random (1 = random labels)
@@ -31,12 +32,16 @@ struct Config {
   int d_model = 128;                // residual width (transformer) / embedding width (mlp)
   int heads = 4;                    // attention heads; d_model must be a multiple
   int d_mlp = 512;                  // transformer MLP width
+  int mlp_ratio = 0;                // > 0: the MLP width is mlp_ratio x d_model (d_mlp is then unused)
   int hidden = 24;                  // MLP hidden units (every hidden layer of the feature MLP)
   int depth = 1;                    // feature MLP: hidden layers
   std::string mlp_input = "embed";  // embed: per-operand embeddings then W_in; tied: relu(W[a] + W[b]);
                                     // factored: PAIR's notebook model (see models/token_mlp.h)
-  std::string activation = "relu";  // relu | quad (x^2, Gromov 2023)
-  std::string layer_norm = "none";  // none (Nanda 2023) | post (Power 2022)
+  std::string activation = "relu";  // relu | quad (x^2, Gromov 2023) | gelu (exact erf form; transformer)
+  std::string layer_norm = "none";  // none (Nanda 2023) | post (Power 2022) | pre | pre-inplace (ironjr/grokfast)
+  bool op_token = false;            // transformer input [a, op, b, =] and logits over the whole vocabulary
+  bool attn_bias = false;           // attention in- and out-projection biases (nn.MultiheadAttention)
+  std::string init = "nanda";       // transformer init: nanda (N(0, 1/d_model)) | torch (PyTorch modules' defaults)
   double init_scale = 1.0;          // every parameter multiplied by this after init (Omnigrok's alpha)
   // --- loss and optimizer ---
   std::string optimizer = "adamw";  // adamw | adam (L2 in the gradient) | sgd (with momentum)
@@ -49,9 +54,13 @@ struct Config {
   double eps = 1e-8;
   int warmup = 10;                  // linear warmup steps: lr * min(step / warmup, 1)
   int batch_size = 0;               // 0 = full batch
+  std::string last_batch = "wrap";  // wrap: every batch full, epochs run on into each other; short: each
+                                    // epoch ends with the remainder (torch.split, a DataLoader keeping it)
   bool perp_grad = false;           // project gradients perpendicular to the weights (Prieto et al.)
-  double grokfast_alpha = 0.98;     // Grokfast-EMA decay (used when grokfast_lambda > 0)
-  double grokfast_lambda = 0.0;     // Grokfast-EMA amplification; 0 = off
+  std::string grokfast = "ema";     // Grokfast filter when grokfast_lambda > 0: ema | ma (moving average)
+  double grokfast_alpha = 0.98;     // Grokfast-EMA decay
+  int grokfast_window = 100;        // Grokfast-MA window (gradients averaged; off until the window is full)
+  double grokfast_lambda = 0.0;     // Grokfast amplification; 0 = off
   // --- run ---
   int steps = 20000;                // optimizer steps
   int epochs = 0;                   // > 0: steps = epochs x steps per epoch (ceil(n_train / batch))

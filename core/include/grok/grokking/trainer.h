@@ -42,6 +42,7 @@ class Trainer {
   std::string update_live(const Config& next);
 
   long steps_done() const { return optimizer_.t; }
+  int last_batch_size() const { return last_batch_size_; }  // examples in the latest step's batch
   const Config& config() const { return config_; }
   const Dataset& data() const { return data_; }          // token pairs (modular tasks)
   const FeatureData& features() const { return features_; }  // dense datasets
@@ -59,7 +60,8 @@ class Trainer {
   friend struct CheckpointCodec;  // checkpoint.cpp: saves and restores the state below
 
   Trainer() : optimizer_(0), batch_rng_(0) {}
-  void next_batch();
+  int next_batch();  // fills the batch buffers; returns the batch's size
+  int last_batch_size_ = 0;
   Inputs train_inputs() const;  // the whole training set, in the model's form
   // Accuracy over the training examples listed in `idx` (by the training labels), -1 if none.
   double subset_accuracy(const std::vector<int>& idx);

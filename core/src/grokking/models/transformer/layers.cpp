@@ -17,6 +17,19 @@ GemmWorkspace<S>& workspace() {
   return ws;
 }
 
+// GELU as nn.GELU() (approximate='none') computes it: x * 0.5 * (1 + erf(x / sqrt(2))), in the
+// scalar's own precision; its derivative Phi(x) + x phi(x).
+template <class S>
+S gelu(S x) {
+  return x * S(0.5) * (S(1) + std::erf(x * S(M_SQRT1_2)));
+}
+template <class S>
+S gelu_grad(S x) {
+  const S cdf = S(0.5) * (S(1) + std::erf(x * S(M_SQRT1_2)));
+  const S pdf = std::exp(S(-0.5) * x * x) * S(0.5 * M_2_SQRTPI * M_SQRT1_2);  // 1 / sqrt(2 pi)
+  return cdf + x * pdf;
+}
+
 // C = op(A) op(B) + beta C.
 template <class S, class A, class B, class C>
 void mm(bool trans_a, bool trans_b, const A& a, const B& b, S beta, C&& c) {
@@ -45,7 +58,7 @@ void embedding_backward(MatRef<S> dW_E, MatRef<S> dW_pos, ConstMatRef<S> dX, con
 template <class S>
 void attention_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_Q, ConstMatRef<S> W_K,
                        ConstMatRef<S> W_V, ConstMatRef<S> W_O, const AttentionDims& dims,
-                       AttentionCache<S>& c) {
+                       AttentionCache<S>& c, AttentionBias<S> bias) {
   const int H = dims.heads, dh = dims.d_head, T = dims.T, n = dims.n;
   const int nq = T - dims.q_from;
   const int hd = H * dh;
@@ -57,6 +70,10 @@ void attention_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_Q, Cons
   mm<S>(false, false, W_Q, X.rightCols(nq * n), S(0), c.Q.leftCols(nq * n));
   mm<S>(false, false, W_K, X, S(0), c.K.leftCols(T * n));
   mm<S>(false, false, W_V, X, S(0), c.V.leftCols(T * n));
+  using Vec = Eigen::Map<const Eigen::Matrix<S, Eigen::Dynamic, 1>>;
+  if (bias.Q) c.Q.leftCols(nq * n).colwise() += Vec(bias.Q, hd);
+  if (bias.K) c.K.leftCols(T * n).colwise() += Vec(bias.K, hd);
+  if (bias.V) c.V.leftCols(T * n).colwise() += Vec(bias.V, hd);
   const S scale = S(1) / std::sqrt(S(dh));
   S score[8];  // T <= 8 positions
   for (int qi = 0; qi < nq; ++qi) {
@@ -83,13 +100,14 @@ void attention_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_Q, Cons
     }
   }
   mm<S>(false, false, W_O, c.Z.leftCols(nq * n), S(0), out);
+  if (bias.O) out.colwise() += Vec(bias.O, W_O.rows());
 }
 
 template <class S>
 void attention_backward(MatRef<S> dX, MatRef<S> dW_Q, MatRef<S> dW_K, MatRef<S> dW_V, MatRef<S> dW_O,
                         ConstMatRef<S> dout, ConstMatRef<S> X, ConstMatRef<S> W_Q, ConstMatRef<S> W_K,
                         ConstMatRef<S> W_V, ConstMatRef<S> W_O, const AttentionDims& dims,
-                        AttentionCache<S>& c) {
+                        AttentionCache<S>& c, AttentionBiasGrad<S> dbias) {
   const int H = dims.heads, dh = dims.d_head, T = dims.T, n = dims.n;
   const int nq = T - dims.q_from;
   const int hd = H * dh;
@@ -101,6 +119,8 @@ void attention_backward(MatRef<S> dX, MatRef<S> dW_Q, MatRef<S> dW_K, MatRef<S> 
   auto dZ = c.dZ.leftCols(nq * n);
   mm<S>(false, true, dout, Z, S(1), dW_O);
   mm<S>(true, false, W_O, dout, S(0), dZ);
+  using Vec = Eigen::Map<Eigen::Matrix<S, Eigen::Dynamic, 1>>;
+  if (dbias.O) Vec(dbias.O, dout.rows()) += dout.rowwise().sum();
   c.dQ.leftCols(nq * n).setZero();
   c.dK.leftCols(T * n).setZero();
   c.dV.leftCols(T * n).setZero();
@@ -131,6 +151,9 @@ void attention_backward(MatRef<S> dX, MatRef<S> dW_Q, MatRef<S> dW_K, MatRef<S> 
       }
     }
   }
+  if (dbias.Q) Vec(dbias.Q, hd) += c.dQ.leftCols(nq * n).rowwise().sum();
+  if (dbias.K) Vec(dbias.K, hd) += c.dK.leftCols(T * n).rowwise().sum();
+  if (dbias.V) Vec(dbias.V, hd) += c.dV.leftCols(T * n).rowwise().sum();
   mm<S>(false, true, c.dQ.leftCols(nq * n), X.rightCols(nq * n), S(1), dW_Q);
   mm<S>(false, true, c.dK.leftCols(T * n), X, S(1), dW_K);
   mm<S>(false, true, c.dV.leftCols(T * n), X, S(1), dW_V);
@@ -141,7 +164,7 @@ void attention_backward(MatRef<S> dX, MatRef<S> dW_Q, MatRef<S> dW_K, MatRef<S> 
 
 template <class S>
 void mlp_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_in, ConstMatRef<S> b_in,
-                 ConstMatRef<S> W_out, ConstMatRef<S> b_out, bool quad, MlpCache<S>& c) {
+                 ConstMatRef<S> W_out, ConstMatRef<S> b_out, Activation act, MlpCache<S>& c) {
   const Eigen::Index cols = X.cols(), m = W_in.rows();
   ensure_cols(c.pre, m, cols);
   ensure_cols(c.h, m, cols);
@@ -149,7 +172,8 @@ void mlp_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_in, ConstMatR
   auto h = c.h.leftCols(cols);
   mm<S>(false, false, W_in, X, S(0), pre);
   pre.colwise() += b_in.col(0);
-  if (quad) h = pre.array().square().matrix();
+  if (act == Activation::quad) h = pre.array().square().matrix();
+  else if (act == Activation::gelu) h = pre.unaryExpr([](S x) { return gelu(x); });
   else h = pre.cwiseMax(S(0));
   mm<S>(false, false, W_out, h, S(0), out);
   out.colwise() += b_out.col(0);
@@ -158,7 +182,7 @@ void mlp_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_in, ConstMatR
 template <class S>
 void mlp_backward(MatRef<S> dX, MatRef<S> dW_in, MatRef<S> db_in, MatRef<S> dW_out, MatRef<S> db_out,
                   ConstMatRef<S> dout, ConstMatRef<S> X, ConstMatRef<S> W_in, ConstMatRef<S> W_out,
-                  bool quad, MlpCache<S>& c) {
+                  Activation act, MlpCache<S>& c) {
   const Eigen::Index cols = X.cols(), m = W_in.rows();
   ensure_cols(c.dh, m, cols);
   auto pre = c.pre.leftCols(cols);
@@ -167,8 +191,9 @@ void mlp_backward(MatRef<S> dX, MatRef<S> dW_in, MatRef<S> db_in, MatRef<S> dW_o
   mm<S>(false, true, dout, h, S(1), dW_out);
   db_out.col(0) += dout.rowwise().sum();
   mm<S>(true, false, W_out, dout, S(0), dh);
-  // dpre = dh * act'(pre), in place: x^2 -> 2 pre, relu -> [pre > 0].
-  if (quad) dh.array() *= S(2) * pre.array();
+  // dpre = dh * act'(pre), in place: x^2 -> 2 pre, relu -> [pre > 0], GELU -> gelu_grad(pre).
+  if (act == Activation::quad) dh.array() *= S(2) * pre.array();
+  else if (act == Activation::gelu) dh.array() *= pre.array().unaryExpr([](S x) { return gelu_grad(x); });
   else dh.array() *= (pre.array() > S(0)).template cast<S>();
   db_in.col(0) += dh.rowwise().sum();
   mm<S>(false, true, dh, X, S(1), dW_in);
@@ -228,15 +253,15 @@ void unembed_backward(MatRef<S> dX, MatRef<S> dW_U, ConstMatRef<S> dlogits, Cons
   template void embedding_backward<S>(MatRef<S>, MatRef<S>, ConstMatRef<S>, const int*, int, int);      \
   template void attention_forward<S>(MatRef<S>, ConstMatRef<S>, ConstMatRef<S>, ConstMatRef<S>,       \
                                      ConstMatRef<S>, ConstMatRef<S>, const AttentionDims&,             \
-                                     AttentionCache<S>&);                                              \
+                                     AttentionCache<S>&, AttentionBias<S>);                            \
   template void attention_backward<S>(MatRef<S>, MatRef<S>, MatRef<S>, MatRef<S>, MatRef<S>,         \
                                       ConstMatRef<S>, ConstMatRef<S>, ConstMatRef<S>, ConstMatRef<S>,  \
                                       ConstMatRef<S>, ConstMatRef<S>, const AttentionDims&,            \
-                                      AttentionCache<S>&);                                             \
+                                      AttentionCache<S>&, AttentionBiasGrad<S>);                       \
   template void mlp_forward<S>(MatRef<S>, ConstMatRef<S>, ConstMatRef<S>, ConstMatRef<S>,             \
-                               ConstMatRef<S>, ConstMatRef<S>, bool, MlpCache<S>&);                    \
+                               ConstMatRef<S>, ConstMatRef<S>, Activation, MlpCache<S>&);              \
   template void mlp_backward<S>(MatRef<S>, MatRef<S>, MatRef<S>, MatRef<S>, MatRef<S>, ConstMatRef<S>, \
-                                ConstMatRef<S>, ConstMatRef<S>, ConstMatRef<S>, bool, MlpCache<S>&);   \
+                                ConstMatRef<S>, ConstMatRef<S>, ConstMatRef<S>, Activation, MlpCache<S>&); \
   template void layernorm_forward<S>(MatRef<S>, ConstMatRef<S>, ConstMatRef<S>, ConstMatRef<S>,       \
                                      LayerNormCache<S>&);                                              \
   template void layernorm_backward<S>(MatRef<S>, MatRef<S>, MatRef<S>, ConstMatRef<S>, ConstMatRef<S>, \

@@ -94,7 +94,7 @@ void TabulatedOneLayer<S>::attend_and_mix(const int* a, const int* b, int n) {
     mix_token_rows<S>(n, H, a, b, att_.data(), Tb_.data() + rb * block_size, Y_.data() + rb * kTableRows,
                       Y_.outerStride());
   auto hid = hid_.leftCols(n);
-  if (dims_.quad) hid = Y.topRows(M).array().square().matrix();
+  if (dims_.act == Activation::quad) hid = Y.topRows(M).array().square().matrix();
   else hid = Y.topRows(M).cwiseMax(S(0));
   gemm<S>(false, false, S(1), cview(U_), cview(hid), S(1), mview(Y.middleRows(M, C)), gemm_ws_);
 }
@@ -165,7 +165,7 @@ void TabulatedOneLayer<S>::backward_examples(const int* a, const int* b, int n) 
   // logits = Y[M : M+C] + U hid.
   gemm<S>(false, true, S(1), cview(dlogits), cview(hid), S(1), mview(dU_), gemm_ws_);
   gemm<S>(true, false, S(1), cview(U_), cview(dlogits), S(0), mview(dY.topRows(M)), gemm_ws_);
-  for (int e = 0; e < n; ++e) activation_backward<S>(M, dims_.quad, Y_.col(e).data(), dY_.col(e).data());
+  for (int e = 0; e < n; ++e) activation_backward<S>(M, dims_.act == Activation::quad, Y_.col(e).data(), dY_.col(e).data());
   dY.middleRows(M, C) = dlogits;
   dY.bottomRows(R_ - M - C).setZero();
   // Y = c + B att + sum_h (att_h0 T_h(:, a) + att_h1 T_h(:, b)).

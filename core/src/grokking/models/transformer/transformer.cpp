@@ -9,39 +9,71 @@
 
 namespace grok {
 namespace {
-constexpr int kPositions = 3;           // [a, b, =]
 constexpr int kReferenceChunk = 1024;   // examples per evaluation chunk (reference path)
 constexpr int kFastChunk = 4096;        // examples per evaluation chunk (tabulated path)
-}  // namespace
 
 template <class S>
-TransformerModel<S>::TransformerModel(const Config& config, const Dataset& data) {
-  dims_.d_model = config.d_model;
-  dims_.heads = config.heads;
-  dims_.d_head = config.d_model / config.heads;
-  dims_.d_mlp = config.d_mlp;
-  dims_.vocab = data.n_elements + 1;
-  dims_.classes = data.n_elements;
-  dims_.layers = config.layers;
-  dims_.post_ln = config.layer_norm == "post";
-  dims_.quad = config.activation == "quad";
+void fill_uniform_(Eigen::Map<Eigen::Matrix<S, -1, -1>> w, Rng& rng, double bound) {
+  S* p = w.data();
+  for (Eigen::Index k = 0; k < w.size(); ++k) p[k] = static_cast<S>((2.0 * rng.uniform() - 1.0) * bound);
+}
+}  // namespace
+
+TransformerDims transformer_dims(const Config& c, int elements) {
+  TransformerDims d;
+  d.d_model = c.d_model;
+  d.heads = c.heads;
+  d.d_head = c.d_model / c.heads;
+  d.d_mlp = c.mlp_ratio > 0 ? c.mlp_ratio * c.d_model : c.d_mlp;
+  d.elements = elements;
+  d.vocab = elements + (c.op_token ? 2 : 1);
+  d.classes = c.op_token ? d.vocab : elements;
+  d.positions = c.op_token ? 4 : 3;
+  d.layers = c.layers;
+  d.ln = c.layer_norm == "post" ? LayerNormPlace::post
+         : c.layer_norm == "pre" ? LayerNormPlace::pre
+         : c.layer_norm == "pre-inplace" ? LayerNormPlace::pre_inplace
+                                         : LayerNormPlace::none;
+  d.act = c.activation == "quad" ? Activation::quad : c.activation == "gelu" ? Activation::gelu : Activation::relu;
+  d.attn_bias = c.attn_bias;
+  d.torch_init = c.init == "torch";
+  return d;
+}
+
+long transformer_param_count(const TransformerDims& t) {
+  const long d = t.d_model, hd = long(t.heads) * t.d_head, m = t.d_mlp;
+  long block = 3 * hd * d + d * hd + m * d + m + d * m + d;
+  if (t.attn_bias) block += 3 * hd + d;
+  if (t.block_ln()) block += 4 * d;
+  return d * t.vocab + d * t.positions + t.layers * block + (t.pre_ln() ? 2 * d : 0) + long(t.classes) * d;
+}
+
+template <class S>
+TransformerModel<S>::TransformerModel(const Config& config, const Dataset& data)
+    : dims_(transformer_dims(config, data.n_elements)) {
   const int d = dims_.d_model, hd = dims_.heads * dims_.d_head, m = dims_.d_mlp;
 
   auto& P = this->params_;
   index_.W_E = P.add("W_E", d, dims_.vocab);
-  index_.W_pos = P.add("W_pos", d, kPositions);
+  index_.W_pos = P.add("W_pos", d, dims_.positions);
   for (int l = 0; l < dims_.layers; ++l) {
     const std::string p = "blocks." + std::to_string(l) + ".";
     BlockParamIndex b;
     b.W_Q = P.add(p + "W_Q", hd, d);
     b.W_K = P.add(p + "W_K", hd, d);
     b.W_V = P.add(p + "W_V", hd, d);
+    if (dims_.attn_bias) {
+      b.b_Q = P.add(p + "b_Q", hd, 1);
+      b.b_K = P.add(p + "b_K", hd, 1);
+      b.b_V = P.add(p + "b_V", hd, 1);
+    }
     b.W_O = P.add(p + "W_O", d, hd);
+    if (dims_.attn_bias) b.b_O = P.add(p + "b_O", d, 1);
     b.W_in = P.add(p + "W_in", m, d);
     b.b_in = P.add(p + "b_in", m, 1);
     b.W_out = P.add(p + "W_out", d, m);
     b.b_out = P.add(p + "b_out", d, 1);
-    if (dims_.post_ln) {
+    if (dims_.block_ln()) {
       b.ln1_w = P.add(p + "ln1_w", d, 1);
       b.ln1_b = P.add(p + "ln1_b", d, 1);
       b.ln2_w = P.add(p + "ln2_w", d, 1);
@@ -49,26 +81,47 @@ TransformerModel<S>::TransformerModel(const Config& config, const Dataset& data)
     }
     index_.blocks.push_back(b);
   }
+  if (dims_.pre_ln()) {
+    index_.lnf_w = P.add("lnf_w", d, 1);
+    index_.lnf_b = P.add("lnf_b", d, 1);
+  }
   index_.W_U = P.add("W_U", dims_.classes, d);
-  P.finalize();  // all zero: biases stay 0
+  P.finalize();  // all zero: biases stay 0 unless drawn below
 
-  // Nanda's init: randn / sqrt(d_model) everywhere except W_U = randn / sqrt(d_vocab). Draws in
-  // parameter order, so the PyTorch fixture can reproduce the weights from the same stream.
+  // Draws in parameter order, so the PyTorch fixture can reproduce the weights from the same stream.
   Rng rng(init_seed(config.seed));
-  const double std_model = 1.0 / std::sqrt(double(d));
-  fill_normal<S>(P.w(index_.W_E), rng, std_model);
-  fill_normal<S>(P.w(index_.W_pos), rng, std_model);
-  for (const auto& b : index_.blocks) {
-    for (int i : {b.W_Q, b.W_K, b.W_V, b.W_O, b.W_in, b.W_out}) fill_normal<S>(P.w(i), rng, std_model);
-    if (dims_.post_ln) {
+  if (dims_.torch_init) {
+    fill_normal<S>(P.w(index_.W_E), rng, 1.0);
+    fill_normal<S>(P.w(index_.W_pos), rng, 1.0);
+    const double xavier = std::sqrt(6.0 / (d + 3.0 * hd));
+    for (const auto& b : index_.blocks) {
+      for (int i : {b.W_Q, b.W_K, b.W_V}) fill_uniform_<S>(P.w(i), rng, xavier);
+      fill_uniform_<S>(P.w(b.W_O), rng, 1.0 / std::sqrt(double(hd)));
+      fill_uniform_<S>(P.w(b.W_in), rng, 1.0 / std::sqrt(double(d)));
+      fill_uniform_<S>(P.w(b.b_in), rng, 1.0 / std::sqrt(double(d)));
+      fill_uniform_<S>(P.w(b.W_out), rng, 1.0 / std::sqrt(double(m)));
+      fill_uniform_<S>(P.w(b.b_out), rng, 1.0 / std::sqrt(double(m)));
+    }
+    fill_uniform_<S>(P.w(index_.W_U), rng, 1.0 / std::sqrt(double(d)));
+  } else {
+    // Nanda's init: randn / sqrt(d_model) everywhere except W_U = randn / sqrt(d_vocab).
+    const double std_model = 1.0 / std::sqrt(double(d));
+    fill_normal<S>(P.w(index_.W_E), rng, std_model);
+    fill_normal<S>(P.w(index_.W_pos), rng, std_model);
+    for (const auto& b : index_.blocks)
+      for (int i : {b.W_Q, b.W_K, b.W_V, b.W_O, b.W_in, b.W_out}) fill_normal<S>(P.w(i), rng, std_model);
+    // Nanda's d_vocab is p + 1 ([a, b, =]); kept so the default model's init is unchanged.
+    fill_normal<S>(P.w(index_.W_U), rng, 1.0 / std::sqrt(double(dims_.elements + 1)));
+  }
+  for (const auto& b : index_.blocks)
+    if (dims_.block_ln()) {
       P.w(b.ln1_w).setOnes();
       P.w(b.ln2_w).setOnes();
     }
-  }
-  fill_normal<S>(P.w(index_.W_U), rng, 1.0 / std::sqrt(double(dims_.vocab)));
+  if (dims_.pre_ln()) P.w(index_.lnf_w).setOnes();
   this->loss_kind = loss_kind_for(config);
 
-  if (tabulated_path_applies(dims_.layers, dims_.post_ln)) {
+  if (tabulated_path_applies(dims_)) {
     fast_ = std::make_unique<TabulatedOneLayer<S>>(dims_, index_);
     use_fast_ = true;
   }
@@ -80,27 +133,42 @@ TransformerModel<S>::TransformerModel(const Config& config, const Dataset& data)
 template <class S>
 TransformerModel<S>::~TransformerModel() = default;
 
+namespace {
+template <class S>
+AttentionBias<S> attention_bias(const ParamsT<S>& P, const BlockParamIndex& b) {
+  if (b.b_Q < 0) return {};
+  return {P.w(b.b_Q).data(), P.w(b.b_K).data(), P.w(b.b_V).data(), P.w(b.b_O).data()};
+}
+template <class S>
+AttentionBiasGrad<S> attention_bias_grad(ParamsT<S>& P, const BlockParamIndex& b) {
+  if (b.b_Q < 0) return {};
+  return {P.g(b.b_Q).data(), P.g(b.b_K).data(), P.g(b.b_V).data(), P.g(b.b_O).data()};
+}
+}  // namespace
+
 template <class S>
 void TransformerModel<S>::reference_forward(const int* a, const int* b, int n) {
   const auto& P = this->params_;
-  const int d = dims_.d_model, L = dims_.layers;
-  if (static_cast<int>(tokens_.size()) < kPositions * n) tokens_.resize(kPositions * n);
-  std::copy(a, a + n, tokens_.begin());
-  std::copy(b, b + n, tokens_.begin() + n);
-  std::fill(tokens_.begin() + 2 * n, tokens_.begin() + 3 * n, dims_.eq_token());
+  const int d = dims_.d_model, L = dims_.layers, T = dims_.positions;
+  const LayerNormPlace ln = dims_.ln;
+  if (static_cast<int>(tokens_.size()) < T * n) tokens_.resize(T * n);
+  int* tok = tokens_.data();
+  std::copy(a, a + n, tok);
+  if (dims_.op_token_input()) std::fill(tok + n, tok + 2 * n, dims_.op_token());
+  std::copy(b, b + n, tok + (T - 2) * n);
+  std::fill(tok + (T - 1) * n, tok + T * n, dims_.eq_token());
 
-  ensure_cols(X_[0], d, kPositions * n);
-  embedding_forward<S>(X_[0].leftCols(kPositions * n), P.w(index_.W_E), P.w(index_.W_pos), tokens_.data(),
-                       n, kPositions);
+  ensure_cols(X_[0], d, T * n);
+  embedding_forward<S>(X_[0].leftCols(T * n), P.w(index_.W_E), P.w(index_.W_pos), tok, n, T);
   for (int l = 0; l < L; ++l) {
     const auto& bi = index_.blocks[l];
     BlockCache& c = cache_[l];
     // Only the last position reaches the loss: the last block computes queries, attention output
     // and MLP there alone; earlier blocks feed keys and values of every position.
-    const int q_from = l == L - 1 ? kPositions - 1 : 0;
-    const int cols = (kPositions - q_from) * n;
-    const AttentionDims ad{dims_.heads, dims_.d_head, kPositions, q_from, n};
-    const auto Xin = X_[l].leftCols(kPositions * n);
+    const int q_from = l == L - 1 ? T - 1 : 0;
+    const int cols = (T - q_from) * n;
+    const AttentionDims ad{dims_.heads, dims_.d_head, T, q_from, n};
+    const auto Xl = X_[l].leftCols(T * n);
     ensure_cols(c.attn_out, d, cols);
     ensure_cols(c.mid, d, cols);
     ensure_cols(c.mlp_out, d, cols);
@@ -109,48 +177,103 @@ void TransformerModel<S>::reference_forward(const int* a, const int* b, int n) {
     auto mid = c.mid.leftCols(cols);
     auto mlp_out = c.mlp_out.leftCols(cols);
     auto out = X_[l + 1].leftCols(cols);
-    attention_forward<S>(attn_out, Xin, P.w(bi.W_Q), P.w(bi.W_K), P.w(bi.W_V), P.w(bi.W_O), ad, c.attn);
-    mid = Xin.rightCols(cols) + attn_out;
-    if (dims_.post_ln) layernorm_forward<S>(mid, mid, P.w(bi.ln1_w), P.w(bi.ln1_b), c.ln1);
-    mlp_forward<S>(mlp_out, mid, P.w(bi.W_in), P.w(bi.b_in), P.w(bi.W_out), P.w(bi.b_out), dims_.quad, c.mlp);
+    if (dims_.pre_ln()) {
+      ensure_cols(c.normed, d, T * n);
+      ensure_cols(c.mid_normed, d, cols);
+      auto normed = c.normed.leftCols(T * n);
+      auto mid_normed = c.mid_normed.leftCols(cols);
+      layernorm_forward<S>(normed, Xl, P.w(bi.ln1_w), P.w(bi.ln1_b), c.ln1);
+      attention_forward<S>(attn_out, normed, P.w(bi.W_Q), P.w(bi.W_K), P.w(bi.W_V), P.w(bi.W_O), ad, c.attn,
+                           attention_bias(P, bi));
+      // pre-inplace: the residual stream continues from LN1(x), not x.
+      if (ln == LayerNormPlace::pre_inplace) mid = normed.rightCols(cols) + attn_out;
+      else mid = Xl.rightCols(cols) + attn_out;
+      layernorm_forward<S>(mid_normed, mid, P.w(bi.ln2_w), P.w(bi.ln2_b), c.ln2);
+      mlp_forward<S>(mlp_out, mid_normed, P.w(bi.W_in), P.w(bi.b_in), P.w(bi.W_out), P.w(bi.b_out), dims_.act,
+                     c.mlp);
+      out = mid + mlp_out;
+      continue;
+    }
+    attention_forward<S>(attn_out, Xl, P.w(bi.W_Q), P.w(bi.W_K), P.w(bi.W_V), P.w(bi.W_O), ad, c.attn,
+                         attention_bias(P, bi));
+    mid = Xl.rightCols(cols) + attn_out;
+    if (ln == LayerNormPlace::post) layernorm_forward<S>(mid, mid, P.w(bi.ln1_w), P.w(bi.ln1_b), c.ln1);
+    mlp_forward<S>(mlp_out, mid, P.w(bi.W_in), P.w(bi.b_in), P.w(bi.W_out), P.w(bi.b_out), dims_.act, c.mlp);
     out = mid + mlp_out;
-    if (dims_.post_ln) layernorm_forward<S>(out, out, P.w(bi.ln2_w), P.w(bi.ln2_b), c.ln2);
+    if (ln == LayerNormPlace::post) layernorm_forward<S>(out, out, P.w(bi.ln2_w), P.w(bi.ln2_b), c.ln2);
   }
   ensure_cols(logits_, dims_.classes, n);
-  unembed_forward<S>(logits_.leftCols(n), X_[L].leftCols(n), P.w(index_.W_U));
+  if (dims_.pre_ln()) {
+    ensure_cols(final_, d, n);
+    layernorm_forward<S>(final_.leftCols(n), X_[L].leftCols(n), P.w(index_.lnf_w), P.w(index_.lnf_b), lnf_);
+    unembed_forward<S>(logits_.leftCols(n), final_.leftCols(n), P.w(index_.W_U));
+  } else {
+    unembed_forward<S>(logits_.leftCols(n), X_[L].leftCols(n), P.w(index_.W_U));
+  }
 }
 
 template <class S>
 void TransformerModel<S>::reference_backward(int n) {
   auto& P = this->params_;
-  const int d = dims_.d_model, L = dims_.layers;
+  const int d = dims_.d_model, L = dims_.layers, T = dims_.positions;
+  const LayerNormPlace ln = dims_.ln;
   ensure_cols(dX_[L], d, n);
-  unembed_backward<S>(dX_[L].leftCols(n), P.g(index_.W_U), dlogits_.leftCols(n), X_[L].leftCols(n),
-                      P.w(index_.W_U));
+  if (dims_.pre_ln()) {
+    unembed_backward<S>(dX_[L].leftCols(n), P.g(index_.W_U), dlogits_.leftCols(n), final_.leftCols(n),
+                        P.w(index_.W_U));
+    layernorm_backward<S>(dX_[L].leftCols(n), P.g(index_.lnf_w), P.g(index_.lnf_b), dX_[L].leftCols(n),
+                          P.w(index_.lnf_w), lnf_);
+  } else {
+    unembed_backward<S>(dX_[L].leftCols(n), P.g(index_.W_U), dlogits_.leftCols(n), X_[L].leftCols(n),
+                        P.w(index_.W_U));
+  }
   for (int l = L - 1; l >= 0; --l) {
     const auto& bi = index_.blocks[l];
     BlockCache& c = cache_[l];
-    const int q_from = l == L - 1 ? kPositions - 1 : 0;
-    const int cols = (kPositions - q_from) * n;
-    const AttentionDims ad{dims_.heads, dims_.d_head, kPositions, q_from, n};
+    const int q_from = l == L - 1 ? T - 1 : 0;
+    const int cols = (T - q_from) * n;
+    const AttentionDims ad{dims_.heads, dims_.d_head, T, q_from, n};
     auto dout = dX_[l + 1].leftCols(cols);
-    if (dims_.post_ln) layernorm_backward<S>(dout, P.g(bi.ln2_w), P.g(bi.ln2_b), dout, P.w(bi.ln2_w), c.ln2);
     ensure_cols(c.dmid, d, cols);
     auto dmid = c.dmid.leftCols(cols);
+    ensure_cols(dX_[l], d, T * n);
+    auto din = dX_[l].leftCols(T * n);
+    if (dims_.pre_ln()) {
+      // out = mid + mlp(LN2(mid)): dmid = dout + LN2'(mlp'(dout)).
+      ensure_cols(c.dtmp, d, cols);
+      auto dtmp = c.dtmp.leftCols(cols);
+      dtmp.setZero();
+      mlp_backward<S>(dtmp, P.g(bi.W_in), P.g(bi.b_in), P.g(bi.W_out), P.g(bi.b_out), dout,
+                      c.mid_normed.leftCols(cols), P.w(bi.W_in), P.w(bi.W_out), dims_.act, c.mlp);
+      layernorm_backward<S>(dtmp, P.g(bi.ln2_w), P.g(bi.ln2_b), dtmp, P.w(bi.ln2_w), c.ln2);
+      dmid = dout + dtmp;
+      // mid = r + attn(normed), r = x (pre) or normed (pre-inplace), normed = LN1(x).
+      ensure_cols(c.dnormed, d, T * n);
+      auto dnormed = c.dnormed.leftCols(T * n);
+      dnormed.setZero();
+      if (ln == LayerNormPlace::pre_inplace) dnormed.rightCols(cols) = dmid;
+      attention_backward<S>(dnormed, P.g(bi.W_Q), P.g(bi.W_K), P.g(bi.W_V), P.g(bi.W_O), dmid,
+                            c.normed.leftCols(T * n), P.w(bi.W_Q), P.w(bi.W_K), P.w(bi.W_V), P.w(bi.W_O), ad,
+                            c.attn, attention_bias_grad(P, bi));
+      layernorm_backward<S>(dnormed, P.g(bi.ln1_w), P.g(bi.ln1_b), dnormed, P.w(bi.ln1_w), c.ln1);
+      din = dnormed;
+      if (ln == LayerNormPlace::pre) din.rightCols(cols) += dmid;
+      continue;
+    }
+    if (ln == LayerNormPlace::post)
+      layernorm_backward<S>(dout, P.g(bi.ln2_w), P.g(bi.ln2_b), dout, P.w(bi.ln2_w), c.ln2);
     dmid = dout;  // residual
     mlp_backward<S>(dmid, P.g(bi.W_in), P.g(bi.b_in), P.g(bi.W_out), P.g(bi.b_out), dout,
-                    c.mid.leftCols(cols), P.w(bi.W_in), P.w(bi.W_out), dims_.quad, c.mlp);
-    if (dims_.post_ln) layernorm_backward<S>(dmid, P.g(bi.ln1_w), P.g(bi.ln1_b), dmid, P.w(bi.ln1_w), c.ln1);
-    ensure_cols(dX_[l], d, kPositions * n);
-    auto din = dX_[l].leftCols(kPositions * n);
-    din.leftCols(kPositions * n - cols).setZero();
+                    c.mid.leftCols(cols), P.w(bi.W_in), P.w(bi.W_out), dims_.act, c.mlp);
+    if (ln == LayerNormPlace::post)
+      layernorm_backward<S>(dmid, P.g(bi.ln1_w), P.g(bi.ln1_b), dmid, P.w(bi.ln1_w), c.ln1);
+    din.leftCols(T * n - cols).setZero();
     din.rightCols(cols) = dmid;  // residual
     attention_backward<S>(din, P.g(bi.W_Q), P.g(bi.W_K), P.g(bi.W_V), P.g(bi.W_O), dmid,
-                          X_[l].leftCols(kPositions * n), P.w(bi.W_Q), P.w(bi.W_K), P.w(bi.W_V), P.w(bi.W_O),
-                          ad, c.attn);
+                          X_[l].leftCols(T * n), P.w(bi.W_Q), P.w(bi.W_K), P.w(bi.W_V), P.w(bi.W_O), ad, c.attn,
+                          attention_bias_grad(P, bi));
   }
-  embedding_backward<S>(P.g(index_.W_E), P.g(index_.W_pos), dX_[0].leftCols(kPositions * n), tokens_.data(),
-                        n, kPositions);
+  embedding_backward<S>(P.g(index_.W_E), P.g(index_.W_pos), dX_[0].leftCols(T * n), tokens_.data(), n, T);
 }
 
 template <class S>
@@ -217,7 +340,7 @@ void TransformerModel<S>::inspect(const Inputs& in, int n, Mat& hidden, Mat* log
 
 template <class S>
 typename TransformerModel<S>::Mat TransformerModel<S>::token_embedding() const {
-  return this->params_.w(index_.W_E).leftCols(dims_.classes).transpose();  // operand tokens only
+  return this->params_.w(index_.W_E).leftCols(dims_.elements).transpose();  // operand tokens only
 }
 
 template <class S>

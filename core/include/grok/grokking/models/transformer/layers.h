@@ -14,6 +14,8 @@
 #pragma once
 #include <Eigen/Core>
 
+#include "grok/grokking/models/transformer/dims.h"
+
 namespace grok {
 
 template <class S>
@@ -42,10 +44,11 @@ template <class S>
 void embedding_backward(MatRef<S> dW_E, MatRef<S> dW_pos, ConstMatRef<S> dX, const int* tokens, int n,
                         int T);
 
-// ---- causal multi-head self-attention, no biases ----
-// Q_h = W_Q_h x, K_h, V_h alike (W_Q: heads*d_head x d_model, head h = rows h*d_head..),
+// ---- causal multi-head self-attention, biases optional ----
+// Q_h = W_Q_h x (+ b_Q_h), K_h, V_h alike (W_Q: heads*d_head x d_model, head h = rows h*d_head..),
 // position q attends keys 0..q with softmax(Q_h . K_h / sqrt(d_head)), z_h = sum_k p_k V_h(k),
-// out = W_O z (W_O: d_model x heads*d_head). Queries are computed only for positions q_from..T-1
+// out = W_O z (+ b_O) (W_O: d_model x heads*d_head): nn.MultiheadAttention with in_proj_weight =
+// [W_Q; W_K; W_V], in_proj_bias = [b_Q; b_K; b_V], out_proj = (W_O, b_O). Queries are computed only for positions q_from..T-1
 // (the last block needs only the last position): out has (T - q_from)*n columns.
 struct AttentionDims {
   int heads, d_head;
@@ -63,19 +66,31 @@ struct AttentionCache {
   MatX<S> dQ, dK, dV, dZ;  // backward scratch, same shapes
 };
 
+// The biases (nullptr: none): b_Q, b_K, b_V of heads*d_head entries, b_O of d_model. The gradients
+// are added into the same shapes.
+template <class S>
+struct AttentionBias {
+  const S *Q = nullptr, *K = nullptr, *V = nullptr, *O = nullptr;
+};
+template <class S>
+struct AttentionBiasGrad {
+  S *Q = nullptr, *K = nullptr, *V = nullptr, *O = nullptr;
+};
+
 template <class S>
 void attention_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_Q, ConstMatRef<S> W_K,
                        ConstMatRef<S> W_V, ConstMatRef<S> W_O, const AttentionDims& dims,
-                       AttentionCache<S>& cache);
+                       AttentionCache<S>& cache, AttentionBias<S> bias = {});
 // dX receives the gradient for all T*n input columns (keys/values everywhere, queries on the last
 // nq*n columns).
 template <class S>
 void attention_backward(MatRef<S> dX, MatRef<S> dW_Q, MatRef<S> dW_K, MatRef<S> dW_V, MatRef<S> dW_O,
                         ConstMatRef<S> dout, ConstMatRef<S> X, ConstMatRef<S> W_Q, ConstMatRef<S> W_K,
                         ConstMatRef<S> W_V, ConstMatRef<S> W_O, const AttentionDims& dims,
-                        AttentionCache<S>& cache);
+                        AttentionCache<S>& cache, AttentionBiasGrad<S> dbias = {});
 
-// ---- MLP: out = W_out act(W_in x + b_in) + b_out, act = relu or x^2 ----
+// ---- MLP: out = W_out act(W_in x + b_in) + b_out, act = relu, x^2 or GELU ----
+// GELU in the exact form nn.GELU() computes: x * 0.5 * (1 + erf(x / sqrt(2))).
 template <class S>
 struct MlpCache {
   MatX<S> pre;  // d_mlp x cols
@@ -85,11 +100,11 @@ struct MlpCache {
 
 template <class S>
 void mlp_forward(MatRef<S> out, ConstMatRef<S> X, ConstMatRef<S> W_in, ConstMatRef<S> b_in,
-                 ConstMatRef<S> W_out, ConstMatRef<S> b_out, bool quad, MlpCache<S>& cache);
+                 ConstMatRef<S> W_out, ConstMatRef<S> b_out, Activation act, MlpCache<S>& cache);
 template <class S>
 void mlp_backward(MatRef<S> dX, MatRef<S> dW_in, MatRef<S> db_in, MatRef<S> dW_out, MatRef<S> db_out,
                   ConstMatRef<S> dout, ConstMatRef<S> X, ConstMatRef<S> W_in, ConstMatRef<S> W_out,
-                  bool quad, MlpCache<S>& cache);
+                  Activation act, MlpCache<S>& cache);
 
 // ---- LayerNorm over each column: y = w * (x - mean) / sqrt(var + eps) + b (biased var) ----
 constexpr double kLayerNormEps = 1e-5;  // torch.nn.LayerNorm's default

@@ -23,8 +23,12 @@
 
 namespace grok {
 
-// The tabulated path computes the model exactly when it has one block and no LayerNorm.
-inline bool tabulated_path_applies(int layers, bool post_ln) { return layers == 1 && !post_ln; }
+// The tabulated path computes the model exactly when it is Nanda's: one block, no LayerNorm, inputs
+// [a, b, =], no attention biases, relu or x^2.
+inline bool tabulated_path_applies(const TransformerDims& d) {
+  return d.layers == 1 && d.ln == LayerNormPlace::none && d.positions == 3 && !d.attn_bias &&
+         d.act != Activation::gelu;
+}
 
 template <class S>
 class TabulatedOneLayer {
