@@ -80,6 +80,19 @@ Config browser() {
   c.batch_size = 0; c.steps = 5000; c.eval_every = 25;
   return c;
 }
+Config browser_transformer() {
+  // Our own tuning (docs/results.md): Nanda's one-layer transformer small enough to grok live in the
+  // page. a+b mod 53 over 40% of the pairs, d_model 32, 4 heads, d_mlp 128, AdamW lr 1e-2 wd 1, full
+  // batch: native seeds 0-4 memorize by step 100, then test accuracy creeps up for a few hundred to
+  // a thousand steps before it jumps to 99% at steps 600-1675. Nearby settings lost the plateau
+  // (train fraction 0.45+, lr 1.5e-2+: generalization straight after memorization) or took 2-5x
+  // longer (p 59, train fraction 0.3-0.35). The tabulated one-layer path applies.
+  Config c = nanda2023();
+  c.p = 53; c.train_fraction = 0.4; c.d_model = 32; c.heads = 4; c.d_mlp = 128;
+  c.lr = 1e-2; c.weight_decay = 1.0;
+  c.steps = 5000; c.eval_every = 25;
+  return c;
+}
 // ---- neural networks on real data (docs/deep-learning.md) ----
 Config mnist1d_dd() {
   // Model-wise deep double descent (greydanus/mnist1d notebooks/deep-double-descent.ipynb): MNIST-1D
@@ -144,6 +157,7 @@ Config omnigrok_fashion() {
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> list = {
       {"browser", "Small MLP on a+b mod 59 that memorizes and groks in seconds in the page", browser()},
+      {"browser-transformer", "Small 1-layer transformer on a+b mod 53 that memorizes, plateaus and groks within seconds in the page", browser_transformer()},
       {"nanda2023", "Nanda et al. 2023: 1-layer transformer, a+b mod 113, 30% of pairs, full batch", nanda2023()},
       {"pair-mlp", "Google PAIR's MLP (24 ReLU units, shared 500-wide embedding, a+b mod 67, 40% of pairs a<=b) at lr 1e-2: groks in a few thousand steps", pair_mlp()},
       {"pair-notebook", "Google PAIR's MLP exactly as its notebook trains it (lr 1e-3): groks after 15k-140k steps", pair_notebook()},
