@@ -61,6 +61,11 @@ int apply_op(const std::string& op, int a, int b, int p) {
   if (op == "quad-x") return static_cast<int>(mod(A * A + A * B + B * B + A, p));
   if (op == "cubic") return static_cast<int>(mod(mod(A * A, p) * A + A * B, p));
   if (op == "cubic-y") return static_cast<int>(mod(mod(A * A, p) * A + mod(B * B, p) * A + B, p));
+  if (op == "square-plus") return static_cast<int>(mod(A * A + B, p));
+  if (op == "cube-plus") return static_cast<int>(mod(mod(A * A, p) * A + B, p));
+  // openai/grok's "+*" and "+-": a is the residue 0..p-1, its parity picks the operation.
+  if (op == "add-or-mul") return static_cast<int>(a % 2 == 0 ? mod(A + B, p) : mod(A * B, p));
+  if (op == "add-or-sub") return static_cast<int>(a % 2 == 0 ? mod(A + B, p) : mod(A - B, p));
   // S5 as openai/grok builds it: elements in itertools.permutations order (lexicographic, as here);
   // s5 is numpy-style composition (a o b)(i) = a(b(i)); s5conj and s5aba multiply sympy
   // Permutations, whose a * b applies a first: a*b*a^-1 and a*b*a.
@@ -72,9 +77,10 @@ int apply_op(const std::string& op, int a, int b, int p) {
 }
 
 const std::vector<OpInfo>& ops() {
-  // Power et al. 2022 (openai/grok) list these and one more, (x // y if y is odd, else x - y), not
-  // offered: its x // y is the `mod` package's floor division of residues, whose meaning their code
-  // does not pin down.
+  // openai/grok's VALID_OPERATORS (grok/data.py) are these binary ones and one more, (x // y if y is
+  // odd, else x - y), not offered: its x // y is the `mod` package's floor division of residues, whose
+  // meaning their code does not pin down. ("**2+" and "**3+" evaluate as a**2 + b and a**3 + b; the
+  // unary sort, reverse and copy are sequence tasks, not pairs.)
   static const std::vector<OpInfo> list = {
       {"add", "{a} + {b}", true, false, 0},
       {"sub", "{a} − {b}", false, false, 0},
@@ -85,6 +91,10 @@ const std::vector<OpInfo>& ops() {
       {"quad-x", "{a}² + {a}·{b} + {b}² + {a}", false, false, 0},
       {"cubic", "{a}³ + {a}·{b}", false, false, 0},
       {"cubic-y", "{a}³ + {a}·{b}² + {b}", false, false, 0},
+      {"square-plus", "{a}² + {b}", false, false, 0},
+      {"cube-plus", "{a}³ + {b}", false, false, 0},
+      {"add-or-mul", "{a} + {b} for even {a}, else {a} × {b}", false, false, 0},
+      {"add-or-sub", "{a} + {b} for even {a}, else {a} − {b}", false, false, 0},
       {"s5", "{a} ∘ {b}", false, false, 120},
       {"s5conj", "{a} · {b} · {a}⁻¹", false, false, 120},
       {"s5aba", "{a} · {b} · {a}", false, false, 120},

@@ -48,6 +48,13 @@ TEST_CASE("apply_op is right for every operation") {
   CHECK(apply_op("quad-x", 3, 4, 7) == (9 + 12 + 16 + 3) % 7);
   CHECK(apply_op("cubic-y", 3, 4, 7) == (27 + 48 + 4) % 7);
   CHECK(apply_op("cubic-y", 96, 95, 97) == ((-1) + (-1) * 4 + 95 + 97 * 2) % 97);  // no overflow, no sign slip
+  // openai/grok's "**2+", "**3+" (eval of "(a **2+ b) % 97"), "+*" and "+-" (parity of a):
+  CHECK(apply_op("square-plus", 10, 5, 97) == (100 + 5) % 97);
+  CHECK(apply_op("cube-plus", 10, 5, 97) == (1000 + 5) % 97);
+  CHECK(apply_op("add-or-mul", 10, 50, 97) == 60);
+  CHECK(apply_op("add-or-mul", 11, 50, 97) == 550 % 97);
+  CHECK(apply_op("add-or-sub", 10, 50, 97) == 60);
+  CHECK(apply_op("add-or-sub", 11, 50, 97) == 58);  // (11 - 50) mod 97
   // S5: identity is element 0 (lexicographic order); composition is a group operation.
   for (int a = 0; a < 120; a += 7) {
     CHECK(apply_op("s5", a, 0, 0) == a);
