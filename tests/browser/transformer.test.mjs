@@ -4,7 +4,7 @@
 // printed, not asserted (docs/results.md records it; the target is 20 s on a quiet 2-core machine).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, waitReady } from './lib/harness.mjs';
+import { startSite, waitReady, screenshot } from './lib/harness.mjs';
 
 const TIMEOUT_MS = 120000;
 let site, page;
@@ -50,5 +50,6 @@ test('browser-transformer memorizes, plateaus and groks after pressing Play', { 
   const points = await page.evaluate(() =>
     window.Chart.getChart(document.querySelector('canvas[data-chart="measures"]')).data.datasets.map((d) => d.data.length));
   assert.ok(points.some((n) => n >= 3), `measures chart points per dataset: ${points}`);
+  await screenshot(page, 'transformer-grokked', { height: 1040 });
   assert.deepEqual(page.errors, []);
 });
