@@ -1,6 +1,7 @@
 // index.html: the full page. Settings live in the URL hash (#preset=browser&lr=0.003); ?run=URL or
 // ?sweep=URL opens a same-origin run file or sweep summary on load.
 import { Lab, addressParams } from './controller.mjs';
+import { foldOnPhones } from '../common/layout.mjs';
 
 const readParams = addressParams;
 let lastHash = location.hash;
@@ -11,6 +12,7 @@ const writeParams = (params) => {
   lastHash = location.hash;
 };
 
+foldOnPhones();
 const lab = new Lab({ readParams, writeParams });
 lab.start().then(async () => {
   const simd = lab.client && (await lab.client.ready.catch(() => null))?.simd;
