@@ -1,5 +1,6 @@
-// --threads: Eigen's own OpenMP parallelism inside matrix products (native only; wasm has one
-// thread). Effective only when the core was compiled with OpenMP (GROK_OPENMP, native/CMakeLists.txt).
+// Eigen's own OpenMP parallelism inside matrix products, kept at the run's --threads (native only;
+// effective only when the core was compiled with OpenMP, GROK_OPENMP). The core's own threads (the
+// trainer's pool, trainer.h threaded()) do not depend on it.
 #pragma once
 #include <string>
 

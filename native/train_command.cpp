@@ -99,8 +99,10 @@ int train(const TrainOptions& o) {
   if (!err.empty()) return fail(err);
 
   const grok::Config& config = trainer->config();
-  const std::string threads_note = set_threads(config.threads);
-  if (!threads_note.empty()) std::fprintf(stderr, "grok: note: %s\n", threads_note.c_str());
+  set_threads(config.threads);
+  if (config.threads > 1 && !trainer->threaded())
+    std::fprintf(stderr, "grok: note: --threads %d has no effect on this model yet: only the one-layer transformer's "
+                         "tabulated path splits a step over threads; this run uses one\n", config.threads);
   const long start_step = trainer->steps_done();
   if (start_step > 0 && trainer->finished() && !run_file_complete) {
     // The final save wrote the checkpoint and stopped before the run file (a crash between the two

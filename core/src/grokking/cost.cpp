@@ -82,6 +82,9 @@ ModelWork tabulated_work(const Config& c, double V) {
   w.backward_step = 2 * (2 * R * hd * VP) + 2 * (2 * R * d * hd) + 2 * (2 * C * d * M) + 2 * (2 * hd * d * VP) +
                     2 * (2 * d * H * VP) + 3 * R * vocab * H;
   w.table_bytes = 4.0 * (2 * R * vocab * H + 2 * R * H * VP + 4 * R * d + 2 * C * M);
+  // Up to kGroups groups of chunks keep their own table gradients (summed in group order, so a run
+  // is the same for any thread count).
+  w.table_bytes += TabulatedOneLayer<float>::kGroups * 4.0 * (C * M + R * 3 * H + R + R * vocab * H + H * VP);
   w.column_bytes = 4.0 * (2 * R + M + C + 38 * H);
   return w;
 }

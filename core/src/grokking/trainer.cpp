@@ -55,6 +55,11 @@ std::string Trainer::create(const Config& config_in, std::unique_ptr<Trainer>& o
     n_train = t->data_.train.size();
     t->summary_.split_hash = split_hash(t->data_);
   }
+  if (config.threads > 1) {
+    t->pool_ = std::make_unique<ThreadPool>(config.threads);
+    t->threaded_ = t->model_->set_pool(t->pool_.get());
+    if (!t->threaded_) t->pool_.reset();
+  }
   t->optimizer_ = Optimizer(t->model_->params().size());
   t->summary_.init_param_hash = t->model_->params().hash();
   for (const auto& info : t->model_->params().info) t->summary_.params += static_cast<long>(info.size());

@@ -10,6 +10,7 @@
 #include "grok/grokking/config.h"
 #include "grok/common/loss.h"
 #include "grok/common/params.h"
+#include "grok/common/thread_pool.h"
 #include "grok/data/token_pairs.h"
 
 namespace grok {
@@ -70,6 +71,10 @@ class ModelT {
   ParamsT<S>& params() { return params_; }
   const ParamsT<S>& params() const { return params_; }
   LossKind loss_kind = LossKind::Softmax;
+  // Threads for forward_backward and evaluate (null: one). A model that splits its work keeps the
+  // split and the order of its sums independent of the pool's size, so results do not depend on it.
+  // Returns whether this model uses the pool (false: it runs on one thread).
+  virtual bool set_pool(ThreadPool* pool) { (void)pool; return false; }
 
  protected:
   ParamsT<S> params_;

@@ -25,6 +25,26 @@ TabulatedOneLayer<S>::TabulatedOneLayer(const TransformerDims& dims, const Trans
   dU_.resize(C, M); dT_.resize(R_, H * VP_); dB_.resize(R_, 3 * H); dc_.resize(R_, 1);
   dAst_.resize(R_, hd); dVEP_.resize(hd, VP_); dWst_.resize(R_, d); dSEP_.resize(H, VP_);
   dQK_.resize(d, H); dq_.resize(hd, 1); dx2_.resize(d, 1); dEP_.resize(d, VP_);
+  work_.resize(1);
+}
+
+template <class S>
+void TabulatedOneLayer<S>::set_pool(ThreadPool* pool) {
+  pool_ = pool;
+  work_.resize(pool ? pool->size() : 1);
+}
+
+template <class S>
+template <class F>
+int TabulatedOneLayer<S>::for_each_group(int n, F&& f) {
+  const int chunks = (n + kChunk - 1) / kChunk;
+  const int per = (chunks + kGroups - 1) / kGroups;  // chunks per group: set by n, not by the pool
+  const int groups = (chunks + per - 1) / per;
+  auto task = [&](int g, int worker) { f(g, g * per * kChunk, std::min(n, (g + 1) * per * kChunk), work_[worker]); };
+  if (pool_ && groups > 1) pool_->run(groups, task);
+  else
+    for (int g = 0; g < groups; ++g) task(g, 0);
+  return groups;
 }
 
 template <class S>
@@ -67,15 +87,15 @@ void TabulatedOneLayer<S>::tabulate(const ParamsT<S>& P) {
 }
 
 template <class S>
-void TabulatedOneLayer<S>::attend_and_mix(const int* a, const int* b, int n) {
+void TabulatedOneLayer<S>::attend_and_mix(Work& w, const int* a, const int* b, int n) {
   const int V = dims_.vocab, H = dims_.heads, M = dims_.d_mlp, C = dims_.classes;
   const int eq = dims_.eq_token();
-  ensure_cols(att_, 3 * H, n);
-  ensure_cols(Y_, R_, n);
-  ensure_cols(hid_, M, n);
+  ensure_cols(w.att, 3 * H, n);
+  ensure_cols(w.Y, R_, n);
+  ensure_cols(w.hid, M, n);
   // Attention of the '=' query over [a, b, =], per head: a 3-way softmax of table lookups.
   for (int e = 0; e < n; ++e) {
-    S* att = att_.col(e).data();
+    S* att = w.att.col(e).data();
     for (int h = 0; h < H; ++h) {
       const S s0 = SEP_(h, a[e]) + SEP_(h, V), s1 = SEP_(h, b[e]) + SEP_(h, V + 1);
       const S s2 = SEP_(h, eq) + SEP_(h, V + 2);
@@ -85,55 +105,75 @@ void TabulatedOneLayer<S>::attend_and_mix(const int* a, const int* b, int n) {
       att[3 * h] = e0 * inv; att[3 * h + 1] = e1 * inv; att[3 * h + 2] = e2 * inv;
     }
   }
-  auto Y = Y_.leftCols(n);
-  gemm<S>(false, false, S(1), cview(B_), cview(att_.leftCols(n)), S(0), mview(Y), gemm_ws_);
+  auto Y = w.Y.leftCols(n);
+  gemm<S>(false, false, S(1), cview(B_), cview(w.att.leftCols(n)), S(0), mview(Y), w.gemm_ws);
   Y.colwise() += c_.col(0);
   // Token columns, one row block at a time so the block of T (kTableRows x H*VP) stays in cache.
   const long block_size = static_cast<long>(kTableRows) * dims_.vocab * H;
   for (int rb = 0; rb < R_ / kTableRows; ++rb)
-    mix_token_rows<S>(n, H, a, b, att_.data(), Tb_.data() + rb * block_size, Y_.data() + rb * kTableRows,
-                      Y_.outerStride());
-  auto hid = hid_.leftCols(n);
+    mix_token_rows<S>(n, H, a, b, w.att.data(), Tb_.data() + rb * block_size, w.Y.data() + rb * kTableRows,
+                      w.Y.outerStride());
+  auto hid = w.hid.leftCols(n);
   if (dims_.act == Activation::quad) hid = Y.topRows(M).array().square().matrix();
   else hid = Y.topRows(M).cwiseMax(S(0));
-  gemm<S>(false, false, S(1), cview(U_), cview(hid), S(1), mview(Y.middleRows(M, C)), gemm_ws_);
+  gemm<S>(false, false, S(1), cview(U_), cview(hid), S(1), mview(Y.middleRows(M, C)), w.gemm_ws);
 }
 
 template <class S>
 void TabulatedOneLayer<S>::forward(const ParamsT<S>& P, const int* a, const int* b, int n) {
   tabulate(P);
-  attend_and_mix(a, b, n);
+  attend_and_mix(work_[0], a, b, n);
 }
 
 template <class S>
 BatchStats TabulatedOneLayer<S>::evaluate(const ParamsT<S>& P, const int* a, const int* b, const int* y, int n,
                                           LossKind kind) {
   tabulate(P);
+  BatchStats part[kGroups];
+  const int groups = for_each_group(n, [&](int g, int begin, int end, Work& w) {
+    for (int start = begin; start < end; start += kChunk) {
+      const int m = std::min(kChunk, end - start);
+      attend_and_mix(w, a + start, b + start, m);
+      part[g] += batch_loss<S>(w.Y.block(dims_.d_mlp, 0, dims_.classes, m), y + start, kind, nullptr, 1.0,
+                               w.loss_work);
+    }
+  });
   BatchStats st;
-  for (int start = 0; start < n; start += kChunk) {
-    const int m = std::min(kChunk, n - start);
-    attend_and_mix(a + start, b + start, m);
-    st += batch_loss<S>(logits(m), y + start, kind, nullptr, 1.0, loss_work_);
-  }
+  for (int g = 0; g < groups; ++g) st += part[g];
   return st;
 }
 
 template <class S>
 BatchStats TabulatedOneLayer<S>::forward_backward(ParamsT<S>& P, const int* a, const int* b, const int* y, int n,
                                                   int mean_over, LossKind kind) {
-  const int V = dims_.vocab, H = dims_.heads, C = dims_.classes;
+  const int V = dims_.vocab, H = dims_.heads, C = dims_.classes, M = dims_.d_mlp;
   const int eq = dims_.eq_token();
   tabulate(P);
-  ensure_cols(dlogits_, C, std::min(n, kChunk));
-  dU_.setZero(); dB_.setZero(); dc_.setZero(); dTb_.setZero(); dSEP_.setZero();
+  if (group_.size() < static_cast<size_t>(kGroups)) group_.resize(kGroups);
   // Chunks of examples: forward, loss and backward of a chunk run while its activations are still
-  // in cache; the table gradients accumulate over chunks.
-  BatchStats st;
-  for (int start = 0; start < n; start += kChunk) {
-    const int m = std::min(kChunk, n - start);
-    attend_and_mix(a + start, b + start, m);
-    st += batch_loss<S>(logits(m), y + start, kind, &dlogits_, 1.0 / mean_over, loss_work_);
-    backward_examples(a + start, b + start, m);
+  // in cache; a group's table gradients accumulate over its chunks.
+  const int groups = for_each_group(n, [&](int g, int begin, int end, Work& w) {
+    GroupGrad& gg = group_[g];
+    if (gg.dU.size() == 0) {
+      gg.dU.resize(C, M); gg.dB.resize(R_, 3 * H); gg.dc.resize(R_, 1); gg.dTb.resize(dTb_.rows(), dTb_.cols());
+      gg.dSEP.resize(H, VP_);
+    }
+    gg.dU.setZero(); gg.dB.setZero(); gg.dc.setZero(); gg.dTb.setZero(); gg.dSEP.setZero();
+    gg.st = BatchStats{};
+    ensure_cols(w.dlogits, C, std::min(n, kChunk));
+    for (int start = begin; start < end; start += kChunk) {
+      const int m = std::min(kChunk, end - start);
+      attend_and_mix(w, a + start, b + start, m);
+      gg.st += batch_loss<S>(w.Y.block(M, 0, C, m), y + start, kind, &w.dlogits, 1.0 / mean_over, w.loss_work);
+      backward_examples(w, gg, a + start, b + start, m);
+    }
+  });
+  // The groups' sums in group order (the same for any number of threads).
+  BatchStats st = group_[0].st;
+  dU_ = group_[0].dU; dB_ = group_[0].dB; dc_ = group_[0].dc; dTb_ = group_[0].dTb; dSEP_ = group_[0].dSEP;
+  for (int g = 1; g < groups; ++g) {
+    st += group_[g].st;
+    dU_ += group_[g].dU; dB_ += group_[g].dB; dc_ += group_[g].dc; dTb_ += group_[g].dTb; dSEP_ += group_[g].dSEP;
   }
   // Back to one column per (head, token), then the position columns (B = position part of T).
   const long block_cols = static_cast<long>(V) * H;
@@ -152,45 +192,46 @@ BatchStats TabulatedOneLayer<S>::forward_backward(ParamsT<S>& P, const int* a, c
 }
 
 template <class S>
-void TabulatedOneLayer<S>::backward_examples(const int* a, const int* b, int n) {
+void TabulatedOneLayer<S>::backward_examples(Work& w, GroupGrad& g, const int* a, const int* b, int n) {
   const int V = dims_.vocab, H = dims_.heads, M = dims_.d_mlp, C = dims_.classes;
   const int eq = dims_.eq_token();
-  ensure_cols(dY_, R_, n);
-  ensure_cols(datt_, 3 * H, n);
-  auto dlogits = dlogits_.leftCols(n);
-  auto hid = hid_.leftCols(n);
-  auto dY = dY_.leftCols(n);
-  auto att = att_.leftCols(n);
-  auto datt = datt_.leftCols(n);
+  ensure_cols(w.dY, R_, n);
+  ensure_cols(w.datt, 3 * H, n);
+  auto dlogits = w.dlogits.leftCols(n);
+  auto hid = w.hid.leftCols(n);
+  auto dY = w.dY.leftCols(n);
+  auto att = w.att.leftCols(n);
+  auto datt = w.datt.leftCols(n);
   // logits = Y[M : M+C] + U hid.
-  gemm<S>(false, true, S(1), cview(dlogits), cview(hid), S(1), mview(dU_), gemm_ws_);
-  gemm<S>(true, false, S(1), cview(U_), cview(dlogits), S(0), mview(dY.topRows(M)), gemm_ws_);
-  for (int e = 0; e < n; ++e) activation_backward<S>(M, dims_.act == Activation::quad, Y_.col(e).data(), dY_.col(e).data());
+  gemm<S>(false, true, S(1), cview(dlogits), cview(hid), S(1), mview(g.dU), w.gemm_ws);
+  gemm<S>(true, false, S(1), cview(U_), cview(dlogits), S(0), mview(dY.topRows(M)), w.gemm_ws);
+  for (int e = 0; e < n; ++e)
+    activation_backward<S>(M, dims_.act == Activation::quad, w.Y.col(e).data(), w.dY.col(e).data());
   dY.middleRows(M, C) = dlogits;
   dY.bottomRows(R_ - M - C).setZero();
   // Y = c + B att + sum_h (att_h0 T_h(:, a) + att_h1 T_h(:, b)).
-  dc_.col(0) += dY.rowwise().sum();
-  gemm<S>(false, true, S(1), cview(dY), cview(att), S(1), mview(dB_), gemm_ws_);
-  gemm<S>(true, false, S(1), cview(B_), cview(dY), S(0), mview(datt), gemm_ws_);
-  ensure_cols(dot_part_, kDotLanes * 2 * H, n);
-  dot_part_.leftCols(n).setZero();
+  g.dc.col(0) += dY.rowwise().sum();
+  gemm<S>(false, true, S(1), cview(dY), cview(att), S(1), mview(g.dB), w.gemm_ws);
+  gemm<S>(true, false, S(1), cview(B_), cview(dY), S(0), mview(datt), w.gemm_ws);
+  ensure_cols(w.dot_part, kDotLanes * 2 * H, n);
+  w.dot_part.leftCols(n).setZero();
   const long block_size = static_cast<long>(kTableRows) * dims_.vocab * H;
   for (int rb = 0; rb < R_ / kTableRows; ++rb)
-    backward_token_rows<S>(n, H, a, b, att_.data(), dY_.data() + rb * kTableRows, dY_.outerStride(),
-                           Tb_.data() + rb * block_size, dTb_.data() + rb * block_size, dot_part_.data());
-  reduce_token_dots<S>(n, H, dot_part_.data(), datt_.data());
+    backward_token_rows<S>(n, H, a, b, w.att.data(), w.dY.data() + rb * kTableRows, w.dY.outerStride(),
+                           Tb_.data() + rb * block_size, g.dTb.data() + rb * block_size, w.dot_part.data());
+  reduce_token_dots<S>(n, H, w.dot_part.data(), w.datt.data());
   // Softmax of each head: ds_j = att_j (datt_j - sum_k att_k datt_k); scores are table lookups.
   for (int e = 0; e < n; ++e) {
     const S* at = att.col(e).data();
     const S* da = datt.col(e).data();
     for (int h = 0; h < H; ++h) {
       const S* p = at + 3 * h;
-      const S* g = da + 3 * h;
-      const S w = p[0] * g[0] + p[1] * g[1] + p[2] * g[2];
-      const S ds0 = p[0] * (g[0] - w), ds1 = p[1] * (g[1] - w), ds2 = p[2] * (g[2] - w);
-      dSEP_(h, a[e]) += ds0; dSEP_(h, V) += ds0;
-      dSEP_(h, b[e]) += ds1; dSEP_(h, V + 1) += ds1;
-      dSEP_(h, eq) += ds2; dSEP_(h, V + 2) += ds2;
+      const S* gr = da + 3 * h;
+      const S wsum = p[0] * gr[0] + p[1] * gr[1] + p[2] * gr[2];
+      const S ds0 = p[0] * (gr[0] - wsum), ds1 = p[1] * (gr[1] - wsum), ds2 = p[2] * (gr[2] - wsum);
+      g.dSEP(h, a[e]) += ds0; g.dSEP(h, V) += ds0;
+      g.dSEP(h, b[e]) += ds1; g.dSEP(h, V + 1) += ds1;
+      g.dSEP(h, eq) += ds2; g.dSEP(h, V + 2) += ds2;
     }
   }
 }

@@ -104,6 +104,13 @@ TransformerModel<S>::TransformerModel(const Config& config, const Dataset& data)
 template <class S>
 TransformerModel<S>::~TransformerModel() = default;
 
+template <class S>
+bool TransformerModel<S>::set_pool(ThreadPool* pool) {
+  if (!fast_) return false;
+  fast_->set_pool(pool);
+  return true;
+}
+
 namespace {
 template <class S>
 AttentionBias<S> attention_bias(const ParamsT<S>& P, const BlockParamIndex& b) {

@@ -20,6 +20,9 @@
 #include "grok/common/params.h"
 #include "grok/grokking/models/transformer/dims.h"
 #include "grok/common/gemm.h"
+#include "grok/common/thread_pool.h"
+
+#include <vector>
 
 namespace grok {
 
@@ -45,14 +48,41 @@ class TabulatedOneLayer {
   BatchStats forward_backward(ParamsT<S>& P, const int* a, const int* b, const int* y, int n, int mean_over,
                               LossKind kind);
 
-  Eigen::Block<Mat> logits(int n) { return Y_.block(dims_.d_mlp, 0, dims_.classes, n); }  // classes x n
-  Eigen::Block<Mat> hidden(int n) { return hid_.block(0, 0, dims_.d_mlp, n); }                          // d_mlp x n
+  Eigen::Block<Mat> logits(int n) { return work_[0].Y.block(dims_.d_mlp, 0, dims_.classes, n); }  // classes x n
+  Eigen::Block<Mat> hidden(int n) { return work_[0].hid.block(0, 0, dims_.d_mlp, n); }             // d_mlp x n
+
+  // Threads: the examples of a step are cut into groups of whole kChunk chunks (their number set
+  // by n alone, at most kGroups), each group's table gradients summed in its own buffers, and the
+  // groups' sums added in group order, so the result is the same for any pool size.
+  static constexpr int kGroups = 8;
+  void set_pool(ThreadPool* pool);
 
  private:
-  void tabulate(const ParamsT<S>& P);                      // per-step tables from the weights
-  void attend_and_mix(const int* a, const int* b, int n);  // att_, Y_ (all rows), hid_, logits
-  void backward_examples(const int* a, const int* b, int n);  // ADDS into dU_, dB_, dc_, dT_, dSEP_
-  void backward_tables(ParamsT<S>& P);                     // table gradients -> weight gradients
+  // What one thread needs for a chunk of examples (buffers grow to kChunk columns).
+  struct Work {
+    Mat att;       // 3H x n: attention weights of the '=' query, row 3h+j
+    Mat Y;         // R x n: [pre-activation; logits]
+    Mat hid;       // d_mlp x n
+    Mat dlogits;   // classes x n
+    Mat dY;        // R x n
+    Mat datt;      // 3H x n
+    Mat dot_part;  // kDotLanes*2H x n: partial sums of the token-column dot products
+    Eigen::ArrayXXd loss_work;
+    GemmWorkspace<S> gemm_ws;
+  };
+  // The table gradients of one group of chunks.
+  struct GroupGrad {
+    Mat dU, dB, dc, dTb, dSEP;
+    BatchStats st;
+  };
+  void tabulate(const ParamsT<S>& P);                                 // per-step tables from the weights
+  void attend_and_mix(Work& w, const int* a, const int* b, int n);    // w.att, w.Y (all rows), w.hid
+  void backward_examples(Work& w, GroupGrad& g, const int* a, const int* b, int n);  // ADDS into g
+  void backward_tables(ParamsT<S>& P);                                // table gradients -> weight gradients
+  // Runs f(group, work) for the groups of n examples, in parallel when there is a pool; returns
+  // the number of groups (group k covers chunks [k * per, (k + 1) * per) of kChunk examples).
+  template <class F>
+  int for_each_group(int n, F&& f);
 
   TransformerDims dims_;
   TransformerParamIndex index_;
@@ -76,20 +106,14 @@ class TabulatedOneLayer {
   Mat c_;     // R x 1: Wst x2 + [b_in; W_U b_out]
   Mat U_;     // classes x d_mlp: W_U W_out
 
-  // Per-example buffers (grow to the largest n seen; leftCols(n) used).
-  Mat att_;      // 3H x n: attention weights of the '=' query, row 3h+j
-  Mat Y_;        // R x n: [pre-activation; logits]
-  Mat hid_;      // d_mlp x n
-  Mat dlogits_;  // classes x n
-  Mat dY_;       // R x n
-  Mat datt_;     // 3H x n
-  Mat dot_part_; // kDotLanes*2H x n: partial sums of the token-column dot products
-
-  // Gradients of the tables.
+  // Per-thread buffers (work_[0] also holds the last forward() for logits() and hidden()), and the
+  // gradients of the tables: per group, then their sum.
+  std::vector<Work> work_;
+  std::vector<GroupGrad> group_;
+  ThreadPool* pool_ = nullptr;
   Mat dTb_;  // like Tb_
   Mat dU_, dT_, dB_, dc_, dAst_, dVEP_, dWst_, dSEP_, dQK_, dq_, dx2_, dEP_;
-  Eigen::ArrayXXd loss_work_;
-  GemmWorkspace<S> gemm_ws_;
+  GemmWorkspace<S> gemm_ws_;  // the per-step products (tabulate, backward_tables)
 };
 
 }  // namespace grok

@@ -70,6 +70,8 @@ class TransformerModel : public ModelT<S> {
   void inspect(const Inputs& in, int n, Mat& hidden, Mat* logits) override;
   Mat token_embedding() const override;
   Mat hidden_to_logits() const override;
+  // The tabulated path splits a step over the pool's threads; the reference path runs on one.
+  bool set_pool(ThreadPool* pool) override;
 
   // The tabulated path runs whenever it applies; switching it off runs the reference path (tests,
   // naive-vs-fast benchmarks).

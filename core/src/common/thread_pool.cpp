@@ -1,0 +1,89 @@
+#include "grok/common/thread_pool.h"
+
+#include <algorithm>
+
+#ifndef __EMSCRIPTEN__
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+#endif
+
+namespace grok {
+
+#ifdef __EMSCRIPTEN__
+struct ThreadPool::Shared {};
+ThreadPool::ThreadPool(int) : size_(1) {}
+ThreadPool::~ThreadPool() = default;
+void ThreadPool::run(int tasks, const std::function<void(int, int)>& f) {
+  for (int t = 0; t < tasks; ++t) f(t, 0);
+}
+#else
+struct ThreadPool::Shared {
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  const std::function<void(int, int)>* job = nullptr;
+  int tasks = 0;
+  std::atomic<int> next{0};
+  int busy = 0;            // workers still inside the current job
+  long generation = 0;     // bumped for every job, so a worker never runs one twice
+  bool quit = false;
+  std::vector<std::thread> threads;
+
+  void drain(int worker) {
+    for (int t; (t = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) (*job)(t, worker);
+  }
+};
+
+ThreadPool::ThreadPool(int threads) : size_(std::max(1, threads)), shared_(std::make_unique<Shared>()) {
+  Shared& s = *shared_;
+  for (int w = 1; w < size_; ++w)
+    s.threads.emplace_back([&s, w] {
+      long seen = 0;
+      for (;;) {
+        {
+          std::unique_lock<std::mutex> lock(s.mutex);
+          s.wake.wait(lock, [&] { return s.quit || s.generation != seen; });
+          if (s.quit) return;
+          seen = s.generation;
+        }
+        s.drain(w);
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (--s.busy == 0) s.done.notify_one();
+      }
+    });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    shared_->quit = true;
+  }
+  shared_->wake.notify_all();
+  for (auto& t : shared_->threads) t.join();
+}
+
+void ThreadPool::run(int tasks, const std::function<void(int, int)>& f) {
+  if (size_ == 1 || tasks <= 1) {
+    for (int t = 0; t < tasks; ++t) f(t, 0);
+    return;
+  }
+  Shared& s = *shared_;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.job = &f;
+    s.tasks = tasks;
+    s.next.store(0, std::memory_order_relaxed);
+    s.busy = size_ - 1;
+    ++s.generation;
+  }
+  s.wake.notify_all();
+  s.drain(0);
+  std::unique_lock<std::mutex> lock(s.mutex);
+  s.done.wait(lock, [&] { return s.busy == 0; });
+  s.job = nullptr;
+}
+#endif
+
+}  // namespace grok

@@ -1,0 +1,33 @@
+// ThreadPool: every task runs exactly once, on a worker of the pool, for any pool size; the pool
+// is reused across runs.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <vector>
+
+#include "grok/common/thread_pool.h"
+
+using grok::ThreadPool;
+
+TEST_CASE("thread pool runs every task once on one of its workers, run after run") {
+  for (int threads : {1, 2, 3, 8}) {
+    INFO(threads << " threads");
+    ThreadPool pool(threads);
+#ifdef __EMSCRIPTEN__
+    CHECK(pool.size() == 1);  // no pthreads in the wasm build: every task runs inline
+#else
+    CHECK(pool.size() == threads);
+#endif
+    for (int round = 0; round < 50; ++round) {
+      const int tasks = round % 13;
+      std::vector<std::atomic<int>> hits(tasks);
+      std::atomic<int> bad_worker{0};
+      pool.run(tasks, [&](int task, int worker) {
+        hits[task].fetch_add(1);
+        if (worker < 0 || worker >= pool.size()) bad_worker.fetch_add(1);
+      });
+      for (int t = 0; t < tasks; ++t) CHECK(hits[t].load() == 1);
+      CHECK(bad_worker.load() == 0);
+    }
+  }
+}
