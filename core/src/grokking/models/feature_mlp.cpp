@@ -64,11 +64,7 @@ FeatureMlp<S>::FeatureMlp(const Config& config, int in_dim, int classes)
   Rng rng(init_seed(config.seed));
   for (int l = 0; l <= depth_; ++l) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(widths_[l]));
-    for (int i : {W_[l], b_[l]}) {
-      auto w = P.w(i);
-      S* p = w.data();
-      for (Eigen::Index k = 0; k < w.size(); ++k) p[k] = static_cast<S>((2.0 * rng.uniform() - 1.0) * bound);
-    }
+    for (int i : {W_[l], b_[l]}) fill_uniform<S>(P.w(i), rng, bound);
   }
   Z_.resize(depth_ + 1);
   H_.resize(depth_);

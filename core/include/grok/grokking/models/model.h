@@ -89,5 +89,8 @@ uint64_t init_seed(uint64_t seed);
 // Fill a tensor with N(0, std^2) samples, column-major order (fixes the draw order for both builds).
 template <class S>
 void fill_normal(Eigen::Map<Eigen::Matrix<S, -1, -1>> w, Rng& rng, double std_dev);
+// Fill a tensor with U(-bound, bound) samples (torch's default inits), column-major order.
+template <class S>
+void fill_uniform(Eigen::Map<Eigen::Matrix<S, -1, -1>> w, Rng& rng, double bound);
 
 }  // namespace grok

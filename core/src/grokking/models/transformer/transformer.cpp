@@ -11,12 +11,6 @@ namespace grok {
 namespace {
 constexpr int kReferenceChunk = 1024;   // examples per evaluation chunk (reference path)
 constexpr int kFastChunk = 4096;        // examples per evaluation chunk (tabulated path)
-
-template <class S>
-void fill_uniform_(Eigen::Map<Eigen::Matrix<S, -1, -1>> w, Rng& rng, double bound) {
-  S* p = w.data();
-  for (Eigen::Index k = 0; k < w.size(); ++k) p[k] = static_cast<S>((2.0 * rng.uniform() - 1.0) * bound);
-}
 }  // namespace
 
 template <class S>
@@ -66,14 +60,14 @@ TransformerModel<S>::TransformerModel(const Config& config, const Dataset& data)
     fill_normal<S>(P.w(index_.W_pos), rng, 1.0);
     const double xavier = std::sqrt(6.0 / (d + 3.0 * hd));
     for (const auto& b : index_.blocks) {
-      for (int i : {b.W_Q, b.W_K, b.W_V}) fill_uniform_<S>(P.w(i), rng, xavier);
-      fill_uniform_<S>(P.w(b.W_O), rng, 1.0 / std::sqrt(double(hd)));
-      fill_uniform_<S>(P.w(b.W_in), rng, 1.0 / std::sqrt(double(d)));
-      fill_uniform_<S>(P.w(b.b_in), rng, 1.0 / std::sqrt(double(d)));
-      fill_uniform_<S>(P.w(b.W_out), rng, 1.0 / std::sqrt(double(m)));
-      fill_uniform_<S>(P.w(b.b_out), rng, 1.0 / std::sqrt(double(m)));
+      for (int i : {b.W_Q, b.W_K, b.W_V}) fill_uniform<S>(P.w(i), rng, xavier);
+      fill_uniform<S>(P.w(b.W_O), rng, 1.0 / std::sqrt(double(hd)));
+      fill_uniform<S>(P.w(b.W_in), rng, 1.0 / std::sqrt(double(d)));
+      fill_uniform<S>(P.w(b.b_in), rng, 1.0 / std::sqrt(double(d)));
+      fill_uniform<S>(P.w(b.W_out), rng, 1.0 / std::sqrt(double(m)));
+      fill_uniform<S>(P.w(b.b_out), rng, 1.0 / std::sqrt(double(m)));
     }
-    fill_uniform_<S>(P.w(index_.W_U), rng, 1.0 / std::sqrt(double(d)));
+    fill_uniform<S>(P.w(index_.W_U), rng, 1.0 / std::sqrt(double(d)));
   } else {
     // Nanda's init: randn / sqrt(d_model) everywhere except W_U = randn / sqrt(d_vocab).
     const double std_model = 1.0 / std::sqrt(double(d));
