@@ -57,8 +57,7 @@ std::string Trainer::create(const Config& config_in, std::unique_ptr<Trainer>& o
   }
   if (config.threads > 1) {
     t->pool_ = std::make_unique<ThreadPool>(config.threads);
-    t->threaded_ = t->model_->set_pool(t->pool_.get());
-    if (!t->threaded_) t->pool_.reset();
+    if (!t->model_->set_pool(t->pool_.get())) t->pool_.reset();
   }
   t->optimizer_ = Optimizer(t->model_->params().size());
   t->summary_.init_param_hash = t->model_->params().hash();

@@ -45,7 +45,7 @@ class Trainer {
   int last_batch_size() const { return last_batch_size_; }  // examples in the latest step's batch
   // Whether the model splits its steps over config.threads threads (so far the tabulated one-layer
   // transformer); results are the same for every thread count either way.
-  bool threaded() const { return threaded_; }
+  bool threaded() const { return pool_ != nullptr; }
   const Config& config() const { return config_; }
   const Dataset& data() const { return data_; }          // token pairs (modular tasks)
   const FeatureData& features() const { return features_; }  // dense datasets
@@ -75,7 +75,6 @@ class Trainer {
   FeatureData features_;            // dense features, when dense_
   std::vector<int> clean_idx_, noisy_idx_;  // training examples whose label noise left them right / wrong
   std::unique_ptr<ThreadPool> pool_;  // config.threads > 1 and a model that uses it (before model_: it outlives it)
-  bool threaded_ = false;
   std::unique_ptr<Model> model_;
   Optimizer optimizer_;
   Rng batch_rng_;                   // minibatch order
