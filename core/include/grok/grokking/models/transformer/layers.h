@@ -95,6 +95,7 @@ template <class S>
 struct MlpCache {
   MatX<S> pre;  // d_mlp x cols
   MatX<S> h;    // d_mlp x cols: act(pre), the "hidden activations"
+  MatX<S> cdf;  // GELU only, d_mlp x cols: Phi(pre), reused by the backward pass
   MatX<S> dh;   // backward scratch
 };
 
