@@ -14,16 +14,18 @@ namespace grok {
 
 #ifdef __EMSCRIPTEN__
 struct ThreadPool::Shared {};
+int ThreadPool::hardware_threads() { return 1; }
 ThreadPool::ThreadPool(int) : size_(1) {}
 ThreadPool::~ThreadPool() = default;
-void ThreadPool::run(int tasks, const std::function<void(int, int)>& f) {
-  for (int t = 0; t < tasks; ++t) f(t, 0);
+void ThreadPool::run_tasks(int tasks, Task task, void* ctx) {
+  for (int t = 0; t < tasks; ++t) task(ctx, t, 0);
 }
 #else
 struct ThreadPool::Shared {
   std::mutex mutex;
   std::condition_variable wake, done;
-  const std::function<void(int, int)>* job = nullptr;
+  Task job = nullptr;
+  void* ctx = nullptr;
   int tasks = 0;
   std::atomic<int> next{0};
   int busy = 0;            // workers still inside the current job
@@ -32,9 +34,11 @@ struct ThreadPool::Shared {
   std::vector<std::thread> threads;
 
   void drain(int worker) {
-    for (int t; (t = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) (*job)(t, worker);
+    for (int t; (t = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) job(ctx, t, worker);
   }
 };
+
+int ThreadPool::hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 ThreadPool::ThreadPool(int threads) : size_(std::max(1, threads)), shared_(std::make_unique<Shared>()) {
   Shared& s = *shared_;
@@ -64,15 +68,16 @@ ThreadPool::~ThreadPool() {
   for (auto& t : shared_->threads) t.join();
 }
 
-void ThreadPool::run(int tasks, const std::function<void(int, int)>& f) {
+void ThreadPool::run_tasks(int tasks, Task task, void* ctx) {
   if (size_ == 1 || tasks <= 1) {
-    for (int t = 0; t < tasks; ++t) f(t, 0);
+    for (int t = 0; t < tasks; ++t) task(ctx, t, 0);
     return;
   }
   Shared& s = *shared_;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
-    s.job = &f;
+    s.job = task;
+    s.ctx = ctx;
     s.tasks = tasks;
     s.next.store(0, std::memory_order_relaxed);
     s.busy = size_ - 1;
@@ -83,6 +88,7 @@ void ThreadPool::run(int tasks, const std::function<void(int, int)>& f) {
   std::unique_lock<std::mutex> lock(s.mutex);
   s.done.wait(lock, [&] { return s.busy == 0; });
   s.job = nullptr;
+  s.ctx = nullptr;
 }
 #endif
 

@@ -4,8 +4,8 @@
 // each task its own output and combine them in task order afterwards.
 // No allocation per run. Under Emscripten (no pthreads in our build) it runs every task inline.
 #pragma once
-#include <functional>
 #include <memory>
+#include <type_traits>
 
 namespace grok {
 
@@ -17,9 +17,20 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int size() const { return size_; }
-  void run(int tasks, const std::function<void(int task, int worker)>& f);
+  // The threads a pool of "every core" gets: the hardware's count natively, 1 under Emscripten.
+  static int hardware_threads();
+  // f: any callable f(int task, int worker); passed by pointer, never copied (no allocation).
+  template <class F>
+  void run(int tasks, F&& f) {
+    using Fn = std::remove_reference_t<F>;
+    run_tasks(tasks, [](void* ctx, int task, int worker) { (*static_cast<Fn*>(ctx))(task, worker); },
+              const_cast<void*>(static_cast<const void*>(&f)));
+  }
 
  private:
+  using Task = void (*)(void* ctx, int task, int worker);
+  void run_tasks(int tasks, Task task, void* ctx);
+
   struct Shared;
   int size_ = 1;
   std::unique_ptr<Shared> shared_;
