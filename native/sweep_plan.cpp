@@ -139,6 +139,8 @@ std::string make_plan(const std::string& preset, const grok::Config& base, const
       name += axes[k].field + "=" + v + "_";
     }
     run.config.seed = run.seed;
+    // Runs of a sweep share the cores (-j, Python's jobs): one thread each unless threads was set.
+    if (run.config.threads == 0) run.config.threads = 1;
     run.file = name + "seed=" + std::to_string(run.seed) + ".json";
     const std::string err = grok::validate(run.config);
     if (!err.empty()) return "run " + run.file + ": " + err;

@@ -11,7 +11,6 @@
 #include "progress.h"
 #include "run_io.h"
 #include "signals.h"
-#include "threads.h"
 
 namespace grok_cli {
 namespace {
@@ -98,11 +97,6 @@ int train(const TrainOptions& o) {
   err = check_output_path(out);
   if (!err.empty()) return fail(err);
 
-  const grok::Config& config = trainer->config();
-  set_threads(config.threads);
-  if (config.threads > 1 && !trainer->threaded())
-    std::fprintf(stderr, "grok: note: --threads %d has no effect on this model yet: only the one-layer transformer's "
-                         "tabulated path splits a step over threads; this run uses one\n", config.threads);
   const long start_step = trainer->steps_done();
   if (start_step > 0 && trainer->finished() && !run_file_complete) {
     // The final save wrote the checkpoint and stopped before the run file (a crash between the two

@@ -170,7 +170,7 @@ const std::vector<FieldSpec>& field_specs() {
       F::integer("eval_every", 1, 1000000, "metrics interval in steps (plus log-spaced early steps)").in("Run")
           .changes_live(),
       F::flag("stop_at_grok", "stop once test accuracy reaches 99%").in("Run").changes_on_resume(),
-      F::integer("threads", 1, 256, "CPU threads for the native build").in("Run").changes_on_resume().native().neutral(),
+      F::integer("threads", 0, 256, "CPU threads for one run, native build (0: every core; a sweep runs one per run)").in("Run").changes_on_resume().native().neutral(),
   };
   return specs;
 }

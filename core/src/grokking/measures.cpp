@@ -89,6 +89,15 @@ void grid(int p, std::vector<int>& all_a, std::vector<int>& all_b) {
   for (int a = 0; a < p; ++a)
     for (int b = 0; b < p; ++b) { all_a[a * p + b] = a; all_b[a * p + b] = b; }
 }
+
+// The model's hidden activations (and logits) over the grid, split over the run's threads if given.
+void inspect_grid(Model& model, DataParallel<float>* parallel, const std::vector<int>& all_a,
+                  const std::vector<int>& all_b, Eigen::MatrixXf& hidden, Eigen::MatrixXf* logits) {
+  const Inputs in = Inputs::pairs(all_a.data(), all_b.data());
+  const int n = static_cast<int>(all_a.size());
+  if (parallel) parallel->inspect(in, n, hidden, logits);
+  else model.inspect(in, n, hidden, logits);
+}
 }  // namespace
 
 Eigen::MatrixXd fourier_basis(int n) {
@@ -118,7 +127,7 @@ double gini(const std::vector<float>& values) {
 }
 
 std::string compute_measures(Model& model, const Dataset& data, const Config& config, Measures& out,
-                             const std::vector<int>* circuit_freqs) {
+                             const std::vector<int>* circuit_freqs, DataParallel<float>* parallel) {
   out = Measures{};
   if (fixed_group_op(config.op)) return "measures: S5 is not a cyclic group; no Fourier analysis";
   const int p = data.n_elements;
@@ -138,7 +147,7 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
   // Restricted/excluded loss (a+b only) also need the logits: one forward pass gives both.
   const bool circuit = config.op == "add";
   Eigen::MatrixXf acts_f, logits_f;
-  model.inspect(all_a.data(), all_b.data(), p * p, acts_f, circuit ? &logits_f : nullptr);
+  inspect_grid(model, parallel, all_a, all_b, acts_f, circuit ? &logits_f : nullptr);
   const int hidden = static_cast<int>(acts_f.rows());  // acts_f: (hidden x p^2)
 
   // 2-D Fourier coefficients per unit, F_u = B A_u B^T with A_u(a, b) = acts(u, a*p + b). Only the
@@ -192,14 +201,14 @@ std::string compute_measures(Model& model, const Dataset& data, const Config& co
 }
 
 std::string circuit_losses(Model& model, const Dataset& data, const Config& config, const std::vector<int>& freqs,
-                           double& restricted, double& excluded) {
+                           double& restricted, double& excluded, DataParallel<float>* parallel) {
   restricted = excluded = -1;
   if (config.op != "add") return "measures: restricted/excluded loss are defined for a+b only";
   const int p = data.n_elements;
   std::vector<int> all_a, all_b;
   grid(p, all_a, all_b);
   Eigen::MatrixXf acts_f, logits_f;
-  model.inspect(all_a.data(), all_b.data(), p * p, acts_f, &logits_f);
+  inspect_grid(model, parallel, all_a, all_b, acts_f, &logits_f);
   circuit_losses_from(acts_f, logits_f, model.hidden_to_logits().cast<double>(), data,
                       freqs, restricted, excluded);
   return "";

@@ -55,9 +55,22 @@ std::string Trainer::create(const Config& config_in, std::unique_ptr<Trainer>& o
     n_train = t->data_.train.size();
     t->summary_.split_hash = split_hash(t->data_);
   }
-  if (config.threads > 1) {
-    t->pool_ = std::make_unique<ThreadPool>(config.threads);
-    if (!t->model_->set_pool(t->pool_.get())) t->pool_.reset();
+  const int threads = config.threads > 0 ? config.threads : ThreadPool::hardware_threads();
+  if (threads > 1) t->pool_ = std::make_unique<ThreadPool>(threads);
+  {
+    // The trainer splits the steps of a model that does not split its own, and every model's
+    // forward pass for the measures (data_parallel.h), at one thread too, so that every thread
+    // count gives the same sums: a replica per extra thread, built like the model.
+    const bool split_steps = !t->model_->set_pool(t->pool_.get());
+    std::vector<std::unique_ptr<Model>> replicas;
+    for (int w = 1; w < (t->pool_ ? t->pool_->size() : 1); ++w) {
+      std::unique_ptr<Model> r;
+      err = t->dense_ ? make_feature_model<float>(config, t->features_.train.dim, t->features_.classes, r)
+                      : make_model<float>(config, t->data_, r);
+      if (!err.empty()) return err;
+      replicas.push_back(std::move(r));
+    }
+    t->parallel_ = std::make_unique<DataParallel<float>>(*t->model_, std::move(replicas), t->pool_.get(), split_steps);
   }
   t->optimizer_ = Optimizer(t->model_->params().size());
   t->summary_.init_param_hash = t->model_->params().hash();
@@ -99,6 +112,14 @@ Inputs Trainer::train_inputs() const {
                 : Inputs::pairs(data_.train.a.data(), data_.train.b.data());
 }
 
+BatchStats Trainer::train_pass(const Inputs& in, const int* y, int n) {
+  return parallel_->forward_backward(in, y, n, n);
+}
+
+BatchStats Trainer::eval_pass(const Inputs& in, const int* y, int n) {
+  return parallel_->evaluate(in, y, n);
+}
+
 bool Trainer::step() {
   const auto t0 = Clock::now();
   Model& m = *model_;
@@ -106,14 +127,14 @@ bool Trainer::step() {
   BatchStats st;
   const int n_train = static_cast<int>(order_.size());
   if (config_.batch_size <= 0 || config_.batch_size >= n_train) {
-    st = m.forward_backward(train_inputs(), dense_ ? features_.train.y.data() : data_.train.y.data(), n_train, n_train);
+    st = train_pass(train_inputs(), dense_ ? features_.train.y.data() : data_.train.y.data(), n_train);
     last_batch_size_ = n_train;
   } else {
     const int n = next_batch();
     last_batch_size_ = n;
     const Inputs in = dense_ ? Inputs::features(batch_x_.data(), features_.train.dim)
                              : Inputs::pairs(batch_a_.data(), batch_b_.data());
-    st = m.forward_backward(in, batch_y_.data(), n, n);
+    st = train_pass(in, batch_y_.data(), n);
   }
   optimizer_.step(m.params(), config_);
   step_seconds_ += seconds_since(t0);
@@ -140,7 +161,7 @@ double Trainer::subset_accuracy(const std::vector<int>& idx) {
       std::copy(features_.train.example(k), features_.train.example(k) + dim, x.begin() + static_cast<size_t>(i) * dim);
       y[i] = features_.train.y[k];
     }
-    total += model_->evaluate(Inputs::features(x.data(), dim), y.data(), m);
+    total += eval_pass(Inputs::features(x.data(), dim), y.data(), m);
   }
   return total.accuracy();
 }
@@ -153,8 +174,8 @@ const MetricPoint& Trainer::evaluate() {
   BatchStats a, b;
   if (dense_) {
     const FeatureSet& te = features_.test;
-    a = m.evaluate(train_inputs(), features_.train.y.data(), features_.train.size());
-    b = m.evaluate(Inputs::features(te.x.data(), te.dim), te.y.data(), te.size());
+    a = eval_pass(train_inputs(), features_.train.y.data(), features_.train.size());
+    b = eval_pass(Inputs::features(te.x.data(), te.dim), te.y.data(), te.size());
     if (!noisy_idx_.empty()) {  // label noise: how much of the right and of the wrong labels is fitted
       p.train_acc_clean = subset_accuracy(clean_idx_);
       p.train_acc_noisy = subset_accuracy(noisy_idx_);
@@ -162,8 +183,8 @@ const MetricPoint& Trainer::evaluate() {
   } else {
     const Examples& tr = data_.train;
     const Examples& te = data_.test;
-    a = m.evaluate(tr.a.data(), tr.b.data(), tr.y.data(), tr.size());
-    b = m.evaluate(te.a.data(), te.b.data(), te.y.data(), te.size());
+    a = eval_pass(Inputs::pairs(tr.a.data(), tr.b.data()), tr.y.data(), tr.size());
+    b = eval_pass(Inputs::pairs(te.a.data(), te.b.data()), te.y.data(), te.size());
   }
   p.train_loss = a.mean_loss(); p.train_acc = a.accuracy();
   p.test_loss = b.mean_loss(); p.test_acc = b.accuracy();
@@ -192,7 +213,7 @@ void Trainer::snapshot() {
   Snapshot s;
   s.step = optimizer_.t;
   // S5 has no Fourier analysis: its snapshots carry the step only (compute_measures says why).
-  compute_measures(*model_, data_, config_, s, circuit_freqs_.empty() ? nullptr : &circuit_freqs_);
+  compute_measures(*model_, data_, config_, s, circuit_freqs_.empty() ? nullptr : &circuit_freqs_, parallel_.get());
   if (!snapshots_.empty() && snapshots_.back().step == s.step) {
     snapshots_.pop_back();
     snapshot_params_.pop_back();
@@ -214,7 +235,8 @@ bool Trainer::refresh_circuit() {
   const std::vector<float> current(value.begin(), value.end());
   for (size_t i = 0; i < snapshots_.size(); ++i) {
     std::copy(snapshot_params_[i].begin(), snapshot_params_[i].end(), value.begin());
-    circuit_losses(*model_, data_, config_, circuit_freqs_, snapshots_[i].restricted_loss, snapshots_[i].excluded_loss);
+    circuit_losses(*model_, data_, config_, circuit_freqs_, snapshots_[i].restricted_loss, snapshots_[i].excluded_loss,
+                   parallel_.get());
   }
   std::copy(current.begin(), current.end(), value.begin());
   measures_seconds_ += seconds_since(t0);

@@ -352,35 +352,3 @@ TEST_CASE("transformer trainer memorizes a small task") {
     CHECK(t->metrics().back().train_loss < t->metrics().front().train_loss);
   }
 }
-
-TEST_CASE("tabulated path: the same run for 1, 2 and 3 threads, bit for bit (Trainer, --threads)") {
-  // 1123 training pairs (3 chunks of 512) and 1686 test pairs (4 chunks): several groups per step.
-  Config c = small_transformer();
-  c.p = 53; c.train_fraction = 0.4; c.d_model = 32; c.heads = 4; c.d_mlp = 128; c.lr = 1e-2;
-  c.steps = 30; c.eval_every = 10;
-  std::vector<uint64_t> hashes;
-  std::vector<std::vector<MetricPoint>> metrics;
-  for (int threads : {1, 2, 3}) {
-    c.threads = threads;
-    std::unique_ptr<Trainer> t;
-    REQUIRE(Trainer::create(c, t) == "");
-    CHECK(t->threaded() == (threads > 1));
-    t->run(c.steps);
-    hashes.push_back(t->model().params().hash());
-    metrics.push_back(t->metrics());
-  }
-  CHECK(hashes[1] == hashes[0]);
-  CHECK(hashes[2] == hashes[0]);
-  for (size_t k = 1; k < metrics.size(); ++k) {
-    REQUIRE(metrics[k].size() == metrics[0].size());
-    for (size_t i = 0; i < metrics[0].size(); ++i) {
-      CHECK(metrics[k][i].train_loss == metrics[0][i].train_loss);
-      CHECK(metrics[k][i].test_loss == metrics[0][i].test_loss);
-    }
-  }
-  // The reference path (post-LN) does not use the pool yet, and says so.
-  c.layer_norm = "post"; c.threads = 2;
-  std::unique_ptr<Trainer> ref;
-  REQUIRE(Trainer::create(c, ref) == "");
-  CHECK_FALSE(ref->threaded());
-}

@@ -67,7 +67,7 @@ struct Config {
   uint64_t seed = 0;                // data split and initial weights; same seed, same run, native or wasm
   int eval_every = 100;             // metrics every N steps, plus log-spaced steps early on
   bool stop_at_grok = false;        // end the run once test accuracy >= 99%
-  int threads = 1;                  // native only: Eigen threads (wasm is single-threaded)
+  int threads = 0;                  // native only: the run's threads, 0 = every core (wasm: one)
 };
 
 const std::vector<FieldSpec>& field_specs();

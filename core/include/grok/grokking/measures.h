@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "grok/grokking/config.h"
+#include "grok/grokking/models/data_parallel.h"
 #include "grok/grokking/models/model.h"
 #include "grok/data/token_pairs.h"
 
@@ -47,11 +48,12 @@ double gini(const std::vector<float>& values);
 // Computes every measure for the current weights; costs about two evaluation passes over all p^2
 // pairs plus two p x p x p products per hidden unit. Restricted/excluded loss use `circuit_freqs`
 // when given, else this snapshot's own key frequencies. Returns "" or why a measure is unavailable.
+// With `parallel` (the run's, over `model`), the forward pass over the grid is split over its threads.
 std::string compute_measures(Model& model, const Dataset& data, const Config& config, Measures& out,
-                             const std::vector<int>* circuit_freqs = nullptr);
+                             const std::vector<int>* circuit_freqs = nullptr, DataParallel<float>* parallel = nullptr);
 // Restricted and excluded loss alone, for a fixed set of frequencies (the paper fixes them from the
 // final model and evaluates every checkpoint with them). One evaluation pass over all p^2 pairs.
 std::string circuit_losses(Model& model, const Dataset& data, const Config& config, const std::vector<int>& freqs,
-                           double& restricted, double& excluded);
+                           double& restricted, double& excluded, DataParallel<float>* parallel = nullptr);
 
 }  // namespace grok

@@ -9,6 +9,7 @@
 
 #include "grok/grokking/config.h"
 #include "grok/grokking/history.h"
+#include "grok/grokking/models/data_parallel.h"
 #include "grok/grokking/models/model.h"
 #include "grok/grokking/optimizer.h"
 #include "grok/common/rng.h"
@@ -43,9 +44,11 @@ class Trainer {
 
   long steps_done() const { return optimizer_.t; }
   int last_batch_size() const { return last_batch_size_; }  // examples in the latest step's batch
-  // Whether the model splits its steps over config.threads threads (so far the tabulated one-layer
-  // transformer); results are the same for every thread count either way.
+  // Whether steps and evaluations are split over more than one thread (config.threads, 0: every
+  // core), by the tabulated transformer itself, else by data_parallel.h; results are the same for
+  // every thread count.
   bool threaded() const { return pool_ != nullptr; }
+  int threads() const { return pool_ ? pool_->size() : 1; }
   const Config& config() const { return config_; }
   const Dataset& data() const { return data_; }          // token pairs (modular tasks)
   const FeatureData& features() const { return features_; }  // dense datasets
@@ -74,8 +77,12 @@ class Trainer {
   Dataset data_;                    // token pairs, when !dense_
   FeatureData features_;            // dense features, when dense_
   std::vector<int> clean_idx_, noisy_idx_;  // training examples whose label noise left them right / wrong
-  std::unique_ptr<ThreadPool> pool_;  // config.threads > 1 and a model that uses it (before model_: it outlives it)
+  std::unique_ptr<ThreadPool> pool_;  // config.threads > 1 (before model_: it outlives it)
   std::unique_ptr<Model> model_;
+  // Splits steps (of a model that does not split its own) and the measures' forward passes.
+  std::unique_ptr<DataParallel<float>> parallel_;
+  BatchStats train_pass(const Inputs& in, const int* y, int n);  // forward_backward, mean over n
+  BatchStats eval_pass(const Inputs& in, const int* y, int n);
   Optimizer optimizer_;
   Rng batch_rng_;                   // minibatch order
   std::vector<int> order_;          // permutation of train indices for the current epoch
