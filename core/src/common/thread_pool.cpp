@@ -34,9 +34,13 @@ struct ThreadPool::Shared {
   std::vector<std::thread> threads;
 
   void drain(int worker) {
+    in_task = true;
     for (int t; (t = next.fetch_add(1, std::memory_order_relaxed)) < tasks;) job(ctx, t, worker);
+    in_task = false;
   }
+  static thread_local bool in_task;  // this thread is running a task of some pool's job
 };
+thread_local bool ThreadPool::Shared::in_task = false;
 
 int ThreadPool::hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
@@ -69,7 +73,9 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::run_tasks(int tasks, Task task, void* ctx) {
-  if (size_ == 1 || tasks <= 1) {
+  // A run from inside a task (a model on the pool called by another split over the same pool)
+  // runs inline on this thread: the pool's one job slot is taken.
+  if (size_ == 1 || tasks <= 1 || Shared::in_task) {
     for (int t = 0; t < tasks; ++t) task(ctx, t, 0);
     return;
   }

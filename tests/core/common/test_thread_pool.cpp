@@ -31,3 +31,22 @@ TEST_CASE("thread pool runs every task once on one of its workers, run after run
     }
   }
 }
+
+TEST_CASE("thread pool: a run from inside a task runs inline as worker 0, every inner task once") {
+  ThreadPool pool(3);
+  constexpr int kOuter = 6, kInner = 5;
+  std::vector<std::atomic<int>> hits(kOuter * kInner);
+  std::atomic<int> bad_inner_worker{0};
+  pool.run(kOuter, [&](int outer, int) {
+    pool.run(kInner, [&](int inner, int worker) {
+      hits[outer * kInner + inner].fetch_add(1);
+      if (worker != 0) bad_inner_worker.fetch_add(1);
+    });
+  });
+  for (auto& h : hits) CHECK(h.load() == 1);
+  CHECK(bad_inner_worker.load() == 0);
+  // and the pool still runs a normal job afterwards
+  std::atomic<int> after{0};
+  pool.run(10, [&](int, int) { after.fetch_add(1); });
+  CHECK(after.load() == 10);
+}

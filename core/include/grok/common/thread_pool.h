@@ -2,6 +2,7 @@
 // in [0, tasks) on the pool's threads (the caller is worker 0) and returns when all are done. Which
 // worker runs which task varies; callers that need results independent of the thread count give
 // each task its own output and combine them in task order afterwards.
+// A run called from inside a task (of any pool) runs its tasks inline on that thread as worker 0.
 // No allocation per run. Under Emscripten (no pthreads in our build) it runs every task inline.
 #pragma once
 #include <memory>

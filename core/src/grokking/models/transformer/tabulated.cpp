@@ -24,7 +24,7 @@ TabulatedOneLayer<S>::TabulatedOneLayer(const TransformerDims& dims, const Trans
   dTb_.resize(kTableRows, (R_ / kTableRows) * dims.vocab * H);
   dU_.resize(C, M); dT_.resize(R_, H * VP_); dB_.resize(R_, 3 * H); dc_.resize(R_, 1);
   dAst_.resize(R_, hd); dVEP_.resize(hd, VP_); dWst_.resize(R_, d); dSEP_.resize(H, VP_);
-  dQK_.resize(d, H); dq_.resize(hd, 1); dx2_.resize(d, 1); dEP_.resize(d, VP_);
+  dQK_.resize(d, H); dq_.resize(hd, 1); dx2_.resize(d, 1); dEP_.resize(d, VP_); dWU_.resize(C, d);
   work_.resize(1);
 }
 
@@ -48,6 +48,15 @@ int TabulatedOneLayer<S>::for_each_group(int n, F&& f) {
 }
 
 template <class S>
+template <class F>
+void TabulatedOneLayer<S>::for_each_task(int n, F&& f) {
+  auto task = [&](int t, int worker) { f(t, work_[worker]); };
+  if (pool_) pool_->run(n, task);
+  else
+    for (int t = 0; t < n; ++t) task(t, 0);
+}
+
+template <class S>
 void TabulatedOneLayer<S>::tabulate(const ParamsT<S>& P) {
   const auto& bi = index_.blocks[0];
   const int V = dims_.vocab, H = dims_.heads, dh = dims_.d_head, M = dims_.d_mlp, C = dims_.classes;
@@ -64,15 +73,21 @@ void TabulatedOneLayer<S>::tabulate(const ParamsT<S>& P) {
   gemm<S>(false, false, S(1), cview(P.w(bi.W_V)), cview(EP_), S(0), mview(VEP_), gemm_ws_);
   Wst_.topRows(M) = P.w(bi.W_in);
   Wst_.middleRows(M, C) = P.w(index_.W_U);  // rows past M + C stay zero (padding)
-  gemm<S>(false, false, S(1), cview(Wst_), cview(P.w(bi.W_O)), S(0), mview(Ast_), gemm_ws_);
-  for (int h = 0; h < H; ++h) {
+  // The largest products, as independent tasks: per head Ast_h = Wst W_O_h and T_h = Ast_h VEP_h;
+  // and U = W_U W_out.
+  for_each_task(H + 1, [&](int h, Work& w) {
+    if (h == H) {
+      gemm<S>(false, false, S(1), cview(P.w(index_.W_U)), cview(P.w(bi.W_out)), S(0), mview(U_), w.gemm_ws);
+      return;
+    }
+    auto Ah = Ast_.middleCols(h * dh, dh);
+    gemm<S>(false, false, S(1), cview(Wst_), cview(P.w(bi.W_O).middleCols(h * dh, dh)), S(0), mview(Ah), w.gemm_ws);
     auto Th = T_.middleCols(h * VP_, VP_);
-    gemm<S>(false, false, S(1), cview(Ast_.middleCols(h * dh, dh)), cview(VEP_.middleRows(h * dh, dh)), S(0),
-            mview(Th), gemm_ws_);
+    gemm<S>(false, false, S(1), cview(Ah), cview(VEP_.middleRows(h * dh, dh)), S(0), mview(Th), w.gemm_ws);
     B_.col(3 * h) = Th.col(V);
     B_.col(3 * h + 1) = Th.col(V + 1);
     B_.col(3 * h + 2) = Th.col(eq) + Th.col(V + 2);
-  }
+  });
   // The token columns again in row blocks, heads of a token side by side (token_rows.h).
   const long block_cols = static_cast<long>(V) * H;
   for (int rb = 0; rb < R_ / kTableRows; ++rb)
@@ -83,7 +98,6 @@ void TabulatedOneLayer<S>::tabulate(const ParamsT<S>& P) {
   c_.topRows(M) += P.w(bi.b_in);
   gemm<S>(false, false, S(1), cview(P.w(index_.W_U)), cview(P.w(bi.b_out)), S(1), mview(c_.middleRows(M, C)),
           gemm_ws_);
-  gemm<S>(false, false, S(1), cview(P.w(index_.W_U)), cview(P.w(bi.W_out)), S(0), mview(U_), gemm_ws_);
 }
 
 template <class S>
@@ -168,13 +182,23 @@ BatchStats TabulatedOneLayer<S>::forward_backward(ParamsT<S>& P, const int* a, c
       backward_examples(w, gg, a + start, b + start, m);
     }
   });
-  // The groups' sums in group order (the same for any number of threads).
+  // The groups' sums in group order (the same for any number of threads); the largest, dTb, in
+  // column slices on the pool (each element still summed in group order).
   BatchStats st = group_[0].st;
-  dU_ = group_[0].dU; dB_ = group_[0].dB; dc_ = group_[0].dc; dTb_ = group_[0].dTb; dSEP_ = group_[0].dSEP;
+  dU_ = group_[0].dU; dB_ = group_[0].dB; dc_ = group_[0].dc; dSEP_ = group_[0].dSEP;
   for (int g = 1; g < groups; ++g) {
     st += group_[g].st;
-    dU_ += group_[g].dU; dB_ += group_[g].dB; dc_ += group_[g].dc; dTb_ += group_[g].dTb; dSEP_ += group_[g].dSEP;
+    dU_ += group_[g].dU; dB_ += group_[g].dB; dc_ += group_[g].dc; dSEP_ += group_[g].dSEP;
   }
+  constexpr int kSlices = 4;
+  const long slice = (dTb_.cols() + kSlices - 1) / kSlices;
+  for_each_task(kSlices, [&](int k, Work&) {
+    const long from = k * slice, cols = std::min<long>(slice, dTb_.cols() - from);
+    if (cols <= 0) return;
+    auto out = dTb_.middleCols(from, cols);
+    out = group_[0].dTb.middleCols(from, cols);
+    for (int g = 1; g < groups; ++g) out += group_[g].dTb.middleCols(from, cols);
+  });
   // Back to one column per (head, token), then the position columns (B = position part of T).
   const long block_cols = static_cast<long>(V) * H;
   for (int rb = 0; rb < R_ / kTableRows; ++rb)
@@ -242,33 +266,44 @@ void TabulatedOneLayer<S>::backward_tables(ParamsT<S>& P) {
   const int V = dims_.vocab, H = dims_.heads, dh = dims_.d_head, M = dims_.d_mlp, C = dims_.classes;
   const int eq = dims_.eq_token();
   auto& ws = gemm_ws_;
-  // T_h = Ast_h VEP_h.
-  for (int h = 0; h < H; ++h) {
+  // T_h = Ast_h VEP_h, per head, as independent tasks; then two independent chains (each task
+  // writes its own gradients; W_U's part through U goes to dWU_, added below).
+  for_each_task(2 * H, [&](int t, Work& w) {
+    const int h = t % H;
     const auto dTh = dT_.middleCols(h * VP_, VP_);
-    gemm<S>(false, true, S(1), cview(dTh), cview(VEP_.middleRows(h * dh, dh)), S(0),
-            mview(dAst_.middleCols(h * dh, dh)), ws);
-    gemm<S>(true, false, S(1), cview(Ast_.middleCols(h * dh, dh)), cview(dTh), S(0),
-            mview(dVEP_.middleRows(h * dh, dh)), ws);
-  }
-  // Ast = Wst W_O; c = Wst x2 + [b_in; W_U b_out; 0].
-  gemm<S>(false, true, S(1), cview(dAst_), cview(P.w(bi.W_O)), S(0), mview(dWst_), ws);
-  gemm<S>(false, true, S(1), cview(dc_), cview(x2_), S(1), mview(dWst_), ws);
-  gemm<S>(true, false, S(1), cview(Wst_), cview(dAst_), S(1), mview(P.g(bi.W_O)), ws);
-  gemm<S>(true, false, S(1), cview(Wst_), cview(dc_), S(0), mview(dx2_), ws);
-  P.g(bi.W_in) += dWst_.topRows(M);
-  P.g(index_.W_U) += dWst_.middleRows(M, C);
-  P.g(bi.b_in) += dc_.topRows(M);
-  const auto dc_logits = dc_.middleRows(M, C);
-  gemm<S>(true, false, S(1), cview(P.w(index_.W_U)), cview(dc_logits), S(1), mview(P.g(bi.b_out)), ws);
-  gemm<S>(false, true, S(1), cview(dc_logits), cview(P.w(bi.b_out)), S(1), mview(P.g(index_.W_U)), ws);
-  // U = W_U W_out.
-  gemm<S>(false, true, S(1), cview(dU_), cview(P.w(bi.W_out)), S(1), mview(P.g(index_.W_U)), ws);
-  gemm<S>(true, false, S(1), cview(P.w(index_.W_U)), cview(dU_), S(1), mview(P.g(bi.W_out)), ws);
-  // VEP = W_V EP; SEP = QK^T EP.
-  gemm<S>(false, true, S(1), cview(dVEP_), cview(EP_), S(1), mview(P.g(bi.W_V)), ws);
-  gemm<S>(true, false, S(1), cview(P.w(bi.W_V)), cview(dVEP_), S(0), mview(dEP_), ws);
-  gemm<S>(false, true, S(1), cview(EP_), cview(dSEP_), S(0), mview(dQK_), ws);
-  gemm<S>(false, false, S(1), cview(QK_), cview(dSEP_), S(1), mview(dEP_), ws);
+    if (t < H)
+      gemm<S>(false, true, S(1), cview(dTh), cview(VEP_.middleRows(h * dh, dh)), S(0),
+              mview(dAst_.middleCols(h * dh, dh)), w.gemm_ws);
+    else
+      gemm<S>(true, false, S(1), cview(Ast_.middleCols(h * dh, dh)), cview(dTh), S(0),
+              mview(dVEP_.middleRows(h * dh, dh)), w.gemm_ws);
+  });
+  for_each_task(2, [&](int t, Work& w) {
+    auto& tws = w.gemm_ws;
+    if (t == 0) {
+      // Ast = Wst W_O; c = Wst x2 + [b_in; W_U b_out; 0].
+      gemm<S>(false, true, S(1), cview(dAst_), cview(P.w(bi.W_O)), S(0), mview(dWst_), tws);
+      gemm<S>(false, true, S(1), cview(dc_), cview(x2_), S(1), mview(dWst_), tws);
+      gemm<S>(true, false, S(1), cview(Wst_), cview(dAst_), S(1), mview(P.g(bi.W_O)), tws);
+      gemm<S>(true, false, S(1), cview(Wst_), cview(dc_), S(0), mview(dx2_), tws);
+      P.g(bi.W_in) += dWst_.topRows(M);
+      P.g(index_.W_U) += dWst_.middleRows(M, C);
+      P.g(bi.b_in) += dc_.topRows(M);
+      const auto dc_logits = dc_.middleRows(M, C);
+      gemm<S>(true, false, S(1), cview(P.w(index_.W_U)), cview(dc_logits), S(1), mview(P.g(bi.b_out)), tws);
+      gemm<S>(false, true, S(1), cview(dc_logits), cview(P.w(bi.b_out)), S(1), mview(P.g(index_.W_U)), tws);
+      return;
+    }
+    // U = W_U W_out.
+    gemm<S>(false, true, S(1), cview(dU_), cview(P.w(bi.W_out)), S(0), mview(dWU_), tws);
+    gemm<S>(true, false, S(1), cview(P.w(index_.W_U)), cview(dU_), S(1), mview(P.g(bi.W_out)), tws);
+    // VEP = W_V EP; SEP = QK^T EP.
+    gemm<S>(false, true, S(1), cview(dVEP_), cview(EP_), S(1), mview(P.g(bi.W_V)), tws);
+    gemm<S>(true, false, S(1), cview(P.w(bi.W_V)), cview(dVEP_), S(0), mview(dEP_), tws);
+    gemm<S>(false, true, S(1), cview(EP_), cview(dSEP_), S(0), mview(dQK_), tws);
+    gemm<S>(false, false, S(1), cview(QK_), cview(dSEP_), S(1), mview(dEP_), tws);
+  });
+  P.g(index_.W_U) += dWU_;
   // QK_h = scale W_K_h^T q_h; q = W_Q x2.
   const auto W_K = P.w(bi.W_K);
   auto dW_K = P.g(bi.W_K);

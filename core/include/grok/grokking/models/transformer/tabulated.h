@@ -83,6 +83,10 @@ class TabulatedOneLayer {
   // the number of groups (group k covers chunks [k * per, (k + 1) * per) of kChunk examples).
   template <class F>
   int for_each_group(int n, F&& f);
+  // Runs f(task, work) for tasks 0..n-1 of a step's per-step products (each task writes its own
+  // outputs with its own thread's gemm workspace; on the pool when there is one).
+  template <class F>
+  void for_each_task(int n, F&& f);
 
   TransformerDims dims_;
   TransformerParamIndex index_;
@@ -113,6 +117,7 @@ class TabulatedOneLayer {
   ThreadPool* pool_ = nullptr;
   Mat dTb_;  // like Tb_
   Mat dU_, dT_, dB_, dc_, dAst_, dVEP_, dWst_, dSEP_, dQK_, dq_, dx2_, dEP_;
+  Mat dWU_;  // classes x d_model: W_U's gradient through U, added after the tasks that also write W_U
   GemmWorkspace<S> gemm_ws_;  // the per-step products (tabulate, backward_tables)
 };
 
