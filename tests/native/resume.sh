@@ -43,4 +43,24 @@ check_interrupt_and_resume minibatch INT 130 --batch-size 64 --steps 8000
 "$GROK" train --resume fullbatch.json --steps 4500 --progress none 2>/dev/null
 [ "$(json_get fullbatch.json "d['summary']['steps'], d['summary']['complete'], d['config']['steps']")" = "4500 True 4500" ] \
   && pass "resume --steps 4500 extended the run" || fail_test "extension: $(json_get fullbatch.json "d['summary']")"
+
+# The thread count changes nothing (docs/cli.md "Threads"): the same run file curves at --threads 1
+# and 3, for the MLP and a pre-LN transformer (both split into groups), and half a run at 3 threads
+# extended at 1 equals the same at 1 thread throughout.
+TF=(--model transformer --p 29 --layers 2 --d-model 16 --heads 2 --d-mlp 32 --layer-norm pre --activation gelu
+    --train-fraction 0.6 --lr 3e-3 --steps 300 --eval-every 20)
+for spec in "mlp:${TINY[*]} --train-fraction 0.7 --steps 600" "transformer:${TF[*]}"; do
+  name="${spec%%:*}"; read -r -a flags <<< "${spec#*:}"
+  "$GROK" train "${flags[@]}" --threads 1 --progress none --out "th1_$name.json" 2>/dev/null
+  "$GROK" train "${flags[@]}" --threads 3 --progress none --out "th3_$name.json" 2>/dev/null
+  if diff=$(same_curves "th1_$name.json" "th3_$name.json" 2>&1); then pass "$name: --threads 1 and 3 give the same curves: $diff"
+  else fail_test "$name: --threads 1 and 3 differ: $diff"; fi
+  steps=$(json_get "th1_$name.json" "d['config']['steps']")
+  for th in 1 3; do
+    "$GROK" train "${flags[@]}" --steps $((steps / 2)) --threads "$th" --progress none --out "half${th}_$name.json" 2>/dev/null
+    "$GROK" train --resume "half${th}_$name.json" --steps "$steps" --threads 1 --progress none 2>/dev/null
+  done
+  if diff=$(same_curves "half1_$name.json" "half3_$name.json" 2>&1); then pass "$name: half at 3 threads, extended at 1, equals 1 thread throughout: $diff"
+  else fail_test "$name: half at 3 threads, extended at 1, differs: $diff"; fi
+done
 finish
