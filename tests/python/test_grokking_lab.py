@@ -190,6 +190,10 @@ def test_sweep_rows_equal_the_cli_sweep(tmp_path):
     assert head(py) == head(cli)
     assert len(rows) == 8 and set(rows["weight_decay"]) == {0.5, 2.0} and set(rows["seed"]) == {0, 1}
     assert rows.attrs["summary"]["dir"] == str(tmp_path / "py")
+    # Runs of a sweep share the cores: one thread each (threads 0, every core, is a single run's default).
+    for d in ("py", "cli"):
+        run = next((tmp_path / d).glob("*seed=*.json"))
+        assert json.loads(run.read_text())["config"]["threads"] == 1, d
     # Again into the same directory: nothing to do, the same rows; a different grid is refused.
     start = time.monotonic()
     again = gl.sweep(grid={"weight_decay": [0.5, 2.0], "train_fraction": "0.3:0.5:2"}, seeds=2, preset="browser",
