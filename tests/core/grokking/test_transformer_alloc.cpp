@@ -24,6 +24,7 @@
 #define GROK_COUNT_ALLOCATIONS 1
 
 #include "grok/grokking/optimizer.h"
+#include "grok/grokking/models/data_parallel.h"
 #include "grok/grokking/models/factory.h"
 #include "grok/grokking/models/transformer/transformer.h"
 
@@ -34,7 +35,8 @@ void* __libc_realloc(void*, size_t);
 }
 
 namespace {
-// Plain globals (no thread_local: a TLS access could itself allocate). The tests are single-threaded.
+// Plain globals (no thread_local: a TLS access could itself allocate). Counted racily from the
+// pool's threads in the threaded case; any count above zero is what the tests look for.
 volatile bool g_counting = false;
 volatile long g_allocations = 0;
 }  // namespace
@@ -119,6 +121,45 @@ TEST_CASE("transformer training steps and evaluations allocate nothing after the
     CHECK(finite);
     CHECK(allocations == 0);
   }
+}
+
+TEST_CASE("threaded steps (data_parallel on a pool) allocate nothing after the first calls") {
+  Config c;
+  c.model = "transformer"; c.p = 31; c.train_fraction = 0.6; c.layers = 2; c.layer_norm = "pre";
+  c.activation = "gelu"; c.d_model = 32; c.heads = 4; c.d_mlp = 64; c.seed = 2;
+  Dataset d;
+  REQUIRE(make_dataset(c, d) == "");
+  std::unique_ptr<Model> m, replica;
+  REQUIRE(make_model<float>(c, d, m) == "");
+  REQUIRE(make_model<float>(c, d, replica) == "");
+  ThreadPool pool(2);
+  std::vector<std::unique_ptr<Model>> replicas;
+  replicas.push_back(std::move(replica));
+  DataParallel<float> dp(*m, std::move(replicas), &pool);
+  // Whole groups of the same size, so whichever thread takes a group, its buffers have grown to it.
+  const int n = 3 * DataParallel<float>::kMinGroup;
+  REQUIRE(d.train.size() >= n);
+  REQUIRE(d.test.size() >= n);
+  REQUIRE(DataParallel<float>::split(n).groups == 3);
+  const Inputs train = Inputs::pairs(d.train.a.data(), d.train.b.data());
+  const Inputs test = Inputs::pairs(d.test.a.data(), d.test.b.data());
+  Optimizer opt(m->params().size());
+  auto step = [&] {
+    m->params().zero_grad();
+    const BatchStats st = dp.forward_backward(train, d.train.y.data(), n, n);
+    opt.step(m->params(), c);
+    return st.finite && dp.evaluate(test, d.test.y.data(), n).finite;
+  };
+  for (int i = 0; i < 4; ++i) REQUIRE(step());  // every buffer of both threads grows here
+  long allocations;
+  bool finite = true;
+  {
+    AllocationCounter counter;
+    for (int i = 0; i < 3; ++i) finite = step() && finite;
+    allocations = counter.count();
+  }
+  CHECK(finite);
+  CHECK(allocations == 0);
 }
 
 #endif  // GROK_COUNT_ALLOCATIONS
