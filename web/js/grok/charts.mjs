@@ -62,6 +62,13 @@ function lineDataset(label, series, extra = {}) {
            borderWidth: 2, pointRadius: 0, pointHoverRadius: 3, pointStyle: 'line', fill: false, ...extra };
 }
 
+// Run B of a comparison: the same colours as run A's train and test lines, thinner, dotted and
+// dash-dotted (A's are solid and dashed).
+const COMPARE_STYLE = { train: { color: SERIES.train.color, dash: [2, 3] }, test: { color: SERIES.test.color, dash: [10, 3, 2, 3] } };
+function compareDataset(label, which) {
+  return lineDataset(label, COMPARE_STYLE[which], { borderWidth: 1.5, compare: true });
+}
+
 function makeChart(canvas, datasets, yScale, yLabel) {
   return new Chart(canvas, {
     type: 'line',
@@ -80,7 +87,9 @@ function makeChart(canvas, datasets, yScale, yLabel) {
       },
       plugins: {
         decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
-        legend: { labels: { usePointStyle: true, pointStyleWidth: 28, boxHeight: 8 } },
+        // Run B's lines (compare.mjs) appear in the legend only while there is a run B.
+        legend: { labels: { usePointStyle: true, pointStyleWidth: 28, boxHeight: 8,
+                            filter: (item, data) => !data.datasets[item.datasetIndex].compare || data.datasets[item.datasetIndex].data.length > 0 } },
         grokMarkers: { markers: [] },
         phaseBands: { bands: [] },
         tooltip: { callbacks: {} },
@@ -96,6 +105,7 @@ export class RunView {
     this.metrics = [];
     this.snapshots = [];
     this.summary = null;
+    this.compare = null;   // run B: {name, metrics, summary} (compare.mjs), or null
     this.totalSteps = 0;
     this.upto = Infinity;
     this.logSteps = logSteps;
@@ -108,7 +118,8 @@ export class RunView {
     const canvas = (name) => root.querySelector(`canvas[data-chart="${name}"]`);
     if (!Chart) throw new Error('Chart.js did not load (vendor/chart.umd.js)');
     if (canvas('acc')) {
-      this.charts.acc = makeChart(canvas('acc'), [lineDataset('train accuracy', SERIES.train), lineDataset('test accuracy', SERIES.test)],
+      this.charts.acc = makeChart(canvas('acc'), [lineDataset('train accuracy', SERIES.train), lineDataset('test accuracy', SERIES.test),
+                                                  compareDataset('B train accuracy', 'train'), compareDataset('B test accuracy', 'test')],
                                   { min: 0, max: 1, ticks: { callback: (v) => pct(v) } }, 'accuracy');
       this.charts.acc.options.plugins.tooltip.callbacks.label = (c) => `${c.dataset.label}: ${pct(c.parsed.y)}`;
     }
@@ -117,7 +128,8 @@ export class RunView {
       // against train and test loss on one axis; the measures chart below has them with the Gini.
       this.charts.loss = makeChart(canvas('loss'), [lineDataset('train loss', SERIES.train), lineDataset('test loss', SERIES.test),
                                                     lineDataset('restricted loss', SERIES.restricted, { borderWidth: 1.25 }),
-                                                    lineDataset('excluded loss', SERIES.excluded, { borderWidth: 1.25 })],
+                                                    lineDataset('excluded loss', SERIES.excluded, { borderWidth: 1.25 }),
+                                                    compareDataset('B train loss', 'train'), compareDataset('B test loss', 'test')],
                                    { type: 'linear' }, 'cross-entropy loss');
     }
     if (canvas('norm')) {
@@ -158,6 +170,9 @@ export class RunView {
     this.spectrum?.set(snapshots);
     this.invalidate();
   }
+
+  // Run B, drawn whole (not cut at a replay's scrubbed step) over run A; null removes it.
+  setCompare(other) { this.compare = other; this.invalidate(); }
 
   setSummary(summary, totalSteps, soon = true) { this.summary = summary; this.totalSteps = totalSteps; this.invalidate(soon); }
   setUpto(step) { this.upto = step; this.invalidate(); }
@@ -200,10 +215,10 @@ export class RunView {
     });
   }
 
-  points(key, positiveOnly) {
+  points(key, positiveOnly, metrics = this.metrics, upto = this.upto) {
     const out = [];
-    for (const m of this.metrics) {
-      if (m.step > this.upto) break;
+    for (const m of metrics) {
+      if (m.step > upto) break;
       if (this.logSteps && m.step <= 0) continue;
       const y = m[key];
       if (typeof y !== 'number' || !Number.isFinite(y) || (positiveOnly && y <= 0)) continue;  // NaN/inf arrive as null
@@ -219,7 +234,20 @@ export class RunView {
     if (s.memorize_step != null && s.memorize_step <= upto) markers.push({ step: s.memorize_step, label: 'memorized', ...SERIES.memorized });
     if (s.grok_step != null && s.grok_step <= upto) markers.push({ step: s.grok_step, label: 'grokked', ...SERIES.grokked });
     const latest = Math.max(s.steps || 0, this.metrics.at(-1)?.step || 0);
-    const xMax = Math.max(1, this.totalSteps || 0, latest);
+    const other = this.compare;
+    const otherLast = other?.metrics.at(-1)?.step || 0;
+    const xMax = Math.max(1, this.totalSteps || 0, latest, otherLast);
+    if (other?.summary?.grok_step != null) markers.push({ step: other.summary.grok_step, label: 'B grokked', ...SERIES.grokked });
+    // Run B's points for the datasets from index `first` on (keys in dataset order).
+    const fillOther = (chart, first, keys, positiveOnly) => {
+      keys.forEach((k, i) => { chart.data.datasets[first + i].data = other ? this.points(k, positiveOnly, other.metrics, Infinity) : []; });
+    };
+    const otherText = (a, b) => {
+      if (!other) return '';
+      const m = other.metrics.at(-1);
+      return `; run B (${other.name}): ${a(m)} at step ${m.step.toLocaleString('en-US')}` +
+             `${other.summary?.grok_step != null ? `, grokked at step ${other.summary.grok_step.toLocaleString('en-US')}` : ''}${b}`;
+    };
     const last = [...this.metrics].reverse().find((m) => m.step <= upto);
     const bands = phaseBands(s.phases, latest, upto);
     const fill = (chart, keys, positiveOnly) => {
@@ -234,9 +262,11 @@ export class RunView {
     const marks = markers.map((m) => `${m.label} at step ${m.step}`).join(', ');
     const phases = bands.length ? `; ${describeBands(bands)}` : '';
     if (this.charts.acc) {
+      fillOther(this.charts.acc, 2, ['train_acc', 'test_acc']);
       fill(this.charts.acc, ['train_acc', 'test_acc']);
-      this.label(this.charts.acc, last ? `Accuracy against step: train ${pct(last.train_acc)}, test ${pct(last.test_acc)}${at}` +
-                                          `${marks ? `; ${marks}` : ''}${phases}` : 'Accuracy against step: no data yet');
+      this.label(this.charts.acc, (last ? `Accuracy against step: train ${pct(last.train_acc)}, test ${pct(last.test_acc)}${at}` +
+                                          `${marks ? `; ${marks}` : ''}${phases}` : 'Accuracy against step: no data yet') +
+                                   otherText((m) => `train ${pct(m.train_acc)}, test ${pct(m.test_acc)}`, ''));
     }
     const snapsUpto = this.snapshots.filter((p) => p.step <= upto);
     const snapPoints = (key, positiveOnly) => snapsUpto
@@ -249,9 +279,11 @@ export class RunView {
       const lastSnap = snapsUpto.at(-1);
       const circuitNow = ds[2].data.length && lastSnap?.restricted_loss != null
         ? `; restricted ${fmt(lastSnap.restricted_loss)}, excluded ${fmt(lastSnap.excluded_loss)} at step ${lastSnap.step.toLocaleString('en-US')}` : '';
+      fillOther(this.charts.loss, 4, ['train_loss', 'test_loss'], this.logLoss);
       fill(this.charts.loss, ['train_loss', 'test_loss'], this.logLoss);
-      this.label(this.charts.loss, last ? `Loss against step${this.logLoss ? ' (log scale)' : ''}: train ${fmt(last.train_loss)}, ` +
-                                           `test ${fmt(last.test_loss)}${at}${circuitNow}${phases}` : 'Loss against step: no data yet');
+      this.label(this.charts.loss, (last ? `Loss against step${this.logLoss ? ' (log scale)' : ''}: train ${fmt(last.train_loss)}, ` +
+                                           `test ${fmt(last.test_loss)}${at}${circuitNow}${phases}` : 'Loss against step: no data yet') +
+                                    otherText((m) => `train loss ${fmt(m.train_loss)}, test loss ${fmt(m.test_loss)}`, ''));
     }
     if (this.charts.norm) {
       fill(this.charts.norm, ['weight_norm']);

@@ -9,6 +9,7 @@ import { Core } from '../common/core.mjs';
 import { RunView } from './charts.mjs';
 import { checkBudget, recordThroughput } from './budget.mjs';
 import { Replay } from './replay.mjs';
+import { Compare } from './compare.mjs';
 import { Inspect } from './inspect.mjs';
 import { demoState, setStatusText, updateButtons, updateStatus } from './status.mjs';
 import { num } from './format.mjs';
@@ -43,6 +44,7 @@ export class Lab {
     this.$ = (role) => document.querySelector(`[data-role="${role}"]`);
     this.notices = new Notices(this.$('notices'), this.$('announce'));
     this.replay = new Replay(this);
+    this.compare = new Compare(this);
     this.ready = new Promise((r) => { this.resolveReady = r; });
   }
 
@@ -53,7 +55,11 @@ export class Lab {
 
   updateButtons() { updateButtons(this); }
   updateStatus() { updateStatus(this); }
-  state() { return demoState(this); }
+  state() {
+    const other = this.compare.other;
+    return { ...demoState(this),
+             compare: other ? { name: other.name, steps: other.metrics.at(-1).step, grok_step: other.summary?.grok_step ?? null } : null };
+  }
 
   // ---------- start-up ----------
   async start() {
@@ -63,7 +69,7 @@ export class Lab {
       logLoss: this.$('log-loss')?.checked ?? true,
       normalizeSpectrum: this.$('normalize')?.checked ?? true,
     });
-    this.view.onRender = () => this.updateStatus();
+    this.view.onRender = () => { this.updateStatus(); this.compare.render(); };
     this.inspect = new Inspect(this);
     this.bindControls();
     setStatusText(this, 'Loading the training module…');
@@ -123,6 +129,10 @@ export class Lab {
       step: () => this.step(),
       config: () => ({ ...this.config }),
       loadRun: (url) => this.replay.loadUrl(url),
+      // Run B over the charts: a run file's URL, the run on screen kept as it is now, or none.
+      compare: (url) => this.compare.loadUrl(url),
+      keepForCompare: () => this.compare.keepCurrent(),
+      clearCompare: () => this.compare.clear(),
     };
   }
 

@@ -33,6 +33,7 @@ export function bindControls(lab) {
   on('download-run', 'click', () => downloadRun(lab));
   on('ask', 'submit', (e) => { e.preventDefault(); lab.inspect.ask(); });
   lab.replay.bind(on);
+  lab.compare.bind(on);
   document.addEventListener('keydown', (e) => onKey(lab, e));
 }
 
