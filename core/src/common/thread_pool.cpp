@@ -8,6 +8,9 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 #endif
 
 namespace grok {
@@ -42,7 +45,14 @@ struct ThreadPool::Shared {
 };
 thread_local bool ThreadPool::Shared::in_task = false;
 
-int ThreadPool::hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+int ThreadPool::hardware_threads() {
+#if defined(__linux__)
+  // The CPUs this process may run on (taskset, a Slurm job's cgroup/cpuset), not the machine's count.
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 ThreadPool::ThreadPool(int threads) : size_(std::max(1, threads)), shared_(std::make_unique<Shared>()) {
   Shared& s = *shared_;

@@ -32,6 +32,14 @@ TEST_CASE("thread pool runs every task once on one of its workers, run after run
   }
 }
 
+TEST_CASE("thread pool: every core means at least one thread (the affinity mask natively, 1 in wasm)") {
+  const int n = ThreadPool::hardware_threads();
+  CHECK(n >= 1);
+#ifdef __EMSCRIPTEN__
+  CHECK(n == 1);
+#endif
+}
+
 TEST_CASE("thread pool: a run from inside a task runs inline as worker 0, every inner task once") {
   ThreadPool pool(3);
   constexpr int kOuter = 6, kInner = 5;

@@ -18,7 +18,8 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int size() const { return size_; }
-  // The threads a pool of "every core" gets: the hardware's count natively, 1 under Emscripten.
+  // The threads a pool of "every core" gets: the CPUs this process may use natively (its affinity
+  // mask on Linux, e.g. a Slurm allocation or taskset), 1 under Emscripten.
   static int hardware_threads();
   // f: any callable f(int task, int worker); passed by pointer, never copied (no allocation).
   template <class F>
