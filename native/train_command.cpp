@@ -147,8 +147,9 @@ int train(const TrainOptions& o) {
                  s.steps, out.c_str(), out.c_str());
     return exit_status_for_signal(sig);
   }
-  std::fprintf(stderr, "grok: wrote %s: %ld steps, %s, %.3f ms/step\n", out.c_str(), s.steps,
-               events_text(s).c_str(), s.ms_per_step);
+  const int threads = trainer->threads();
+  std::fprintf(stderr, "grok: wrote %s: %ld steps, %s, %.3f ms/step on %d thread%s\n", out.c_str(), s.steps,
+               events_text(s).c_str(), s.ms_per_step, threads, threads == 1 ? "" : "s");
   return s.diverged ? kExitDiverged : kExitOk;
 }
 
