@@ -18,8 +18,8 @@ DataParallel<S>::DataParallel(ModelT<S>& model, std::vector<std::unique_ptr<Mode
 
 template <class S>
 typename DataParallel<S>::Split DataParallel<S>::split(int n) {
-  const int per = std::max(kMinGroup, (n + kGroups - 1) / kGroups);
-  return {std::max(1, (n + per - 1) / per), per};
+  const ExampleGroups g = ExampleGroups::of(n);
+  return {g.groups, g.per};
 }
 
 template <class S>

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "grok/grokking/models/transformer/layers.h"  // ensure_cols
+
 namespace grok {
 
 template <class S>
@@ -67,79 +69,121 @@ void MlpModel<S>::tabulate() {
 }
 
 template <class S>
-void MlpModel<S>::forward(const int* a, const int* b, int n) {
+bool MlpModel<S>::set_pool(ThreadPool* pool) {
+  pool_ = pool;
+  work_.resize(pool ? pool->size() : 1);
+  return true;
+}
+
+template <class S>
+template <class F>
+void MlpModel<S>::for_each_group(int n, F&& f) {
+  const ExampleGroups s = ExampleGroups::of(n);
+  if (group_.size() < static_cast<size_t>(s.groups)) group_.resize(s.groups);
+  if (work_.empty()) work_.resize(1);
+  auto task = [&](int g, int worker) {
+    const int start = g * s.per;
+    f(g, start, std::min(n, start + s.per) - start, work_[worker]);
+  };
+  if (pool_ && s.groups > 1) pool_->run(s.groups, task);
+  else
+    for (int g = 0; g < s.groups; ++g) task(g, 0);
+}
+
+template <class S>
+void MlpModel<S>::forward(Work& w, const int* a, const int* b, int n) {
   auto& P = this->params_;
-  if (pre_.cols() < n) {  // grow once; later calls reuse
-    pre_.resize(hidden_, n); h_.resize(hidden_, n); logits_.resize(classes_, n);
-    dlogits_.resize(classes_, n); dh_.resize(hidden_, n);
-  }
-  tabulate();
+  ensure_cols(w.pre, hidden_, n);
+  ensure_cols(w.h, hidden_, n);
+  ensure_cols(w.logits, classes_, n);
   if (tied_) {
     const auto W = P.w(W_input_);
-    for (int j = 0; j < n; ++j) pre_.col(j) = W.col(a[j]) + W.col(b[j]);
+    for (int j = 0; j < n; ++j) w.pre.col(j) = W.col(a[j]) + W.col(b[j]);
   } else if (factored_) {
-    for (int j = 0; j < n; ++j) pre_.col(j) = table_a_.col(a[j]) + table_a_.col(b[j]);
+    for (int j = 0; j < n; ++j) w.pre.col(j) = table_a_.col(a[j]) + table_a_.col(b[j]);
   } else {
     const auto bias = P.w(b_in_).col(0);
-    for (int j = 0; j < n; ++j) pre_.col(j) = table_a_.col(a[j]) + table_b_.col(b[j]) + bias;
+    for (int j = 0; j < n; ++j) w.pre.col(j) = table_a_.col(a[j]) + table_b_.col(b[j]) + bias;
   }
-  auto pre = pre_.leftCols(n);
-  auto h = h_.leftCols(n);
+  auto pre = w.pre.leftCols(n);
+  auto h = w.h.leftCols(n);
   if (quad_) h = pre.array().square().matrix();
   else h = pre.cwiseMax(S(0));
-  logits_.leftCols(n).noalias() = (factored_ ? out_map_ : P.w(W_out_)) * h;
+  w.logits.leftCols(n).noalias() = (factored_ ? out_map_ : P.w(W_out_)) * h;
+}
+
+template <class S>
+void MlpModel<S>::backward(Work& w, GroupGrad& g, const int* a, const int* b, int n) {
+  auto& P = this->params_;
+  ensure_cols(w.dh, hidden_, n);
+  auto dlogits = w.dlogits.leftCols(n);
+  auto h = w.h.leftCols(n);
+  auto pre = w.pre.leftCols(n);
+  auto dh = w.dh.leftCols(n);
+  g.d_out.noalias() = dlogits * h.transpose();  // (classes x hidden): W_out's, or factored the output map's
+  dh.noalias() = (factored_ ? out_map_ : P.w(W_out_)).transpose() * dlogits;
+  // dpre = dh * act'(pre), in place in dh.
+  if (quad_) dh.array() *= S(2) * pre.array();
+  else dh.array() *= (pre.array() > S(0)).template cast<S>();
+  // Scattered into the group's table gradients (tied and factored: one table for both operands).
+  g.dtable_a.setZero(hidden_, n_tokens_);
+  if (tied_ || factored_) {
+    for (int j = 0; j < n; ++j) {
+      g.dtable_a.col(a[j]) += dh.col(j);
+      g.dtable_a.col(b[j]) += dh.col(j);
+    }
+    return;
+  }
+  g.db_in = dh.rowwise().sum();
+  g.dtable_b.setZero(hidden_, n_tokens_);
+  for (int j = 0; j < n; ++j) {
+    g.dtable_a.col(a[j]) += dh.col(j);
+    g.dtable_b.col(b[j]) += dh.col(j);
+  }
 }
 
 template <class S>
 BatchStats MlpModel<S>::forward_backward(const Inputs& in, const int* y, int n, int mean_over) {
   const int *a = in.a, *b = in.b;
   auto& P = this->params_;
-  forward(a, b, n);
-  auto dlogits = dlogits_.leftCols(n);
-  Mat* dl = &dlogits_;
-  BatchStats st = batch_loss<S>(logits_.leftCols(n), y, this->loss_kind, dl, 1.0 / mean_over, loss_work_);
-  auto h = h_.leftCols(n);
-  auto pre = pre_.leftCols(n);
-  auto dh = dh_.leftCols(n);
-  if (factored_) {
-    dout_map_.noalias() = dlogits * h.transpose();  // (classes x hidden)
-    dh.noalias() = out_map_.transpose() * dlogits;
-  } else {
-    P.g(W_out_).noalias() += dlogits * h.transpose();
-    dh.noalias() = P.w(W_out_).transpose() * dlogits;
+  tabulate();
+  for_each_group(n, [&](int g, int start, int m, Work& w) {
+    forward(w, a + start, b + start, m);
+    ensure_cols(w.dlogits, classes_, m);
+    Mat* dl = &w.dlogits;
+    group_[g].st = batch_loss<S>(w.logits.leftCols(m), y + start, this->loss_kind, dl, 1.0 / mean_over, w.loss_work);
+    backward(w, group_[g], a + start, b + start, m);
+  });
+  // The groups' sums in group order (the same for any number of threads).
+  const int groups = ExampleGroups::of(n).groups;
+  BatchStats st = group_[0].st;
+  d_out_ = group_[0].d_out;
+  dtable_a_ = group_[0].dtable_a;
+  const bool two_tables = !tied_ && !factored_;
+  Eigen::Matrix<S, -1, 1> db_in;
+  if (two_tables) { dtable_b_ = group_[0].dtable_b; db_in = group_[0].db_in; }
+  for (int g = 1; g < groups; ++g) {
+    st += group_[g].st;
+    d_out_ += group_[g].d_out;
+    dtable_a_ += group_[g].dtable_a;
+    if (two_tables) { dtable_b_ += group_[g].dtable_b; db_in += group_[g].db_in; }
   }
-  // dpre = dh * act'(pre), in place in dh.
-  if (quad_) dh.array() *= S(2) * pre.array();
-  else dh.array() *= (pre.array() > S(0)).template cast<S>();
-  if (tied_) {
-    auto dW = P.g(W_input_);
-    for (int j = 0; j < n; ++j) {
-      dW.col(a[j]) += dh.col(j);
-      dW.col(b[j]) += dh.col(j);
-    }
+  if (tied_) {  // the input matrix is the table
+    P.g(W_out_) += d_out_;
+    P.g(W_input_) += dtable_a_;
     return st;
   }
   if (factored_) {
-    dtable_a_.setZero(hidden_, n_tokens_);
-    for (int j = 0; j < n; ++j) {
-      dtable_a_.col(a[j]) += dh.col(j);
-      dtable_a_.col(b[j]) += dh.col(j);
-    }
     // out_map = E^T W_o  =>  dE += W_o dout_map^T, dW_o += E dout_map.
     // table = W_h E      =>  dW_h += dtable E^T,    dE += W_h^T dtable.
-    P.g(E_).noalias() += P.w(W_o_) * dout_map_.transpose();
-    P.g(W_o_).noalias() += P.w(E_) * dout_map_;
+    P.g(E_).noalias() += P.w(W_o_) * d_out_.transpose();
+    P.g(W_o_).noalias() += P.w(E_) * d_out_;
     P.g(W_h_).noalias() += dtable_a_ * P.w(E_).transpose();
     P.g(E_).noalias() += P.w(W_h_).transpose() * dtable_a_;
     return st;
   }
-  P.g(b_in_).col(0) += dh.rowwise().sum();
-  dtable_a_.setZero(hidden_, n_tokens_);
-  dtable_b_.setZero(hidden_, n_tokens_);
-  for (int j = 0; j < n; ++j) {
-    dtable_a_.col(a[j]) += dh.col(j);
-    dtable_b_.col(b[j]) += dh.col(j);
-  }
+  P.g(W_out_) += d_out_;
+  P.g(b_in_).col(0) += db_in;
   // table = W_in E  =>  dW_in += dtable E^T, dE += W_in^T dtable.
   P.g(W_in_a_).noalias() += dtable_a_ * P.w(E_a_).transpose();
   P.g(W_in_b_).noalias() += dtable_b_ * P.w(E_b_).transpose();
@@ -151,29 +195,36 @@ BatchStats MlpModel<S>::forward_backward(const Inputs& in, const int* y, int n, 
 template <class S>
 BatchStats MlpModel<S>::evaluate(const Inputs& in, const int* y, int n) {
   const int *a = in.a, *b = in.b;
+  tabulate();
+  // Large sets in chunks of at most 4096 per group call (buffers stay bounded), each split in groups.
+  constexpr int kChunk = 4096;
   BatchStats total;
-  const int chunk = 4096;
-  for (int start = 0; start < n; start += chunk) {
-    const int m = std::min(chunk, n - start);
-    forward(a + start, b + start, m);
-    total += batch_loss<S>(logits_.leftCols(m), y + start, this->loss_kind, nullptr, 1.0, loss_work_);
+  for (int start = 0; start < n; start += kChunk) {
+    const int m = std::min(kChunk, n - start);
+    for_each_group(m, [&](int g, int s0, int k, Work& w) {
+      forward(w, a + start + s0, b + start + s0, k);
+      group_[g].st = batch_loss<S>(w.logits.leftCols(k), y + start + s0, this->loss_kind, nullptr, 1.0, w.loss_work);
+    });
+    for (int g = 0, groups = ExampleGroups::of(m).groups; g < groups; ++g) total += group_[g].st;
   }
   return total;
 }
 
 template <class S>
 void MlpModel<S>::logits(const Inputs& in, int n, Mat& out) {
-  const int *a = in.a, *b = in.b;
-  forward(a, b, n);
-  out = logits_.leftCols(n);
+  if (work_.empty()) work_.resize(1);
+  tabulate();
+  forward(work_[0], in.a, in.b, n);
+  out = work_[0].logits.leftCols(n);
 }
 
 template <class S>
 void MlpModel<S>::inspect(const Inputs& in, int n, Mat& hidden, Mat* logits) {
-  const int *a = in.a, *b = in.b;
-  forward(a, b, n);
-  hidden = h_.leftCols(n);
-  if (logits) *logits = logits_.leftCols(n);
+  if (work_.empty()) work_.resize(1);
+  tabulate();
+  forward(work_[0], in.a, in.b, n);
+  hidden = work_[0].h.leftCols(n);
+  if (logits) *logits = work_[0].logits.leftCols(n);
 }
 
 template <class S>

@@ -24,8 +24,8 @@ namespace grok {
 template <class S>
 class DataParallel {
  public:
-  static constexpr int kGroups = 8;      // at most this many groups per call
-  static constexpr int kMinGroup = 128;  // examples: smaller batches are one group
+  static constexpr int kGroups = ExampleGroups::kGroups;      // at most this many groups per call
+  static constexpr int kMinGroup = ExampleGroups::kMinGroup;  // examples: smaller batches are one group
 
   using Mat = typename ModelT<S>::Mat;
   // model: the run's model (its parameters are the run's). replicas: pool->size() - 1 models built

@@ -4,6 +4,7 @@
 // on the scalar: float32 for training, double for the finite-difference gradient checks.
 #pragma once
 #include <Eigen/Core>
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -81,6 +82,19 @@ class ModelT {
 };
 
 using Model = ModelT<float>;
+
+// How a call's n examples are cut into groups for threads (data_parallel.h, and the models that split
+// their own steps): by n alone, at most kGroups groups of at least kMinGroup examples, `groups` groups
+// of `per` (the last one shorter). The same split for any thread count, so the same sums.
+struct ExampleGroups {
+  static constexpr int kGroups = 8;
+  static constexpr int kMinGroup = 128;
+  int groups, per;
+  static ExampleGroups of(int n) {
+    const int per = std::max(kMinGroup, (n + kGroups - 1) / kGroups);
+    return {std::max(1, (n + per - 1) / per), per};
+  }
+};
 
 // The loss a config asks for (softmax or StableMax cross-entropy, or squared error).
 LossKind loss_kind_for(const Config& c);
