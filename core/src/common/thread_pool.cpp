@@ -11,6 +11,10 @@
 #if defined(__linux__)
 #include <sched.h>
 #endif
+#if defined(__unix__)
+#include <csignal>
+#include <pthread.h>
+#endif
 #endif
 
 namespace grok {
@@ -56,6 +60,15 @@ int ThreadPool::hardware_threads() {
 
 ThreadPool::ThreadPool(int threads) : size_(std::max(1, threads)), shared_(std::make_unique<Shared>()) {
   Shared& s = *shared_;
+#if defined(__unix__)
+  // Workers block the asynchronous signals from birth (a thread inherits the mask in force when it is
+  // created), so SIGINT and SIGTERM reach a thread that handles them: the CLI's loop, Python's main
+  // thread. Faults (SIGSEGV, SIGFPE, ...) stay unblocked for the sanitizers and the default action.
+  sigset_t async, old;
+  sigemptyset(&async);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD, SIGWINCH}) sigaddset(&async, sig);
+  pthread_sigmask(SIG_BLOCK, &async, &old);
+#endif
   for (int w = 1; w < size_; ++w)
     s.threads.emplace_back([&s, w] {
       long seen = 0;
@@ -71,6 +84,9 @@ ThreadPool::ThreadPool(int threads) : size_(std::max(1, threads)), shared_(std::
         if (--s.busy == 0) s.done.notify_one();
       }
     });
+#if defined(__unix__)
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+#endif
 }
 
 ThreadPool::~ThreadPool() {
