@@ -142,8 +142,11 @@ def test_progress_callback_and_interrupt_keep_what_was_trained():
 
 def test_ctrl_c_in_a_real_process_saves_the_run(tmp_path):
     out = tmp_path / "long.json"
+    # A shell that starts jobs in the background without job control hands them SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler: restore what a terminal gives a user.
     script = textwrap.dedent(f"""
-        import grokking_lab as gl, sys
+        import grokking_lab as gl, signal, sys
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         print("started", flush=True)
         run = gl.train(preset="browser", steps=10**6, progress=False, out={str(out)!r})
         print("returned", run.summary["steps"], run.complete, flush=True)
