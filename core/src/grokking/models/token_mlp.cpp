@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "grok/common/gemm.h"
 #include "grok/grokking/models/transformer/layers.h"  // ensure_cols
 
 namespace grok {
@@ -109,7 +110,8 @@ void MlpModel<S>::forward(Work& w, const int* a, const int* b, int n) {
   auto h = w.h.leftCols(n);
   if (quad_) h = pre.array().square().matrix();
   else h = pre.cwiseMax(S(0));
-  w.logits.leftCols(n).noalias() = (factored_ ? out_map_ : P.w(W_out_)) * h;
+  const ConstMatView<S> W = factored_ ? cview(out_map_) : cview(P.w(W_out_));
+  gemm(false, false, S(1), W, cview(h), S(0), mview(w.logits.leftCols(n)), w.gemm_ws);
 }
 
 template <class S>
@@ -120,8 +122,11 @@ void MlpModel<S>::backward(Work& w, GroupGrad& g, const int* a, const int* b, in
   auto h = w.h.leftCols(n);
   auto pre = w.pre.leftCols(n);
   auto dh = w.dh.leftCols(n);
-  g.d_out.noalias() = dlogits * h.transpose();  // (classes x hidden): W_out's, or factored the output map's
-  dh.noalias() = (factored_ ? out_map_ : P.w(W_out_)).transpose() * dlogits;
+  // The three products of a step go through gemm(): the CPU's widest kernel, no allocation.
+  g.d_out.resize(classes_, hidden_);  // (classes x hidden): W_out's, or factored the output map's
+  gemm(false, true, S(1), cview(dlogits), cview(h), S(0), mview(g.d_out), w.gemm_ws);
+  const ConstMatView<S> W = factored_ ? cview(out_map_) : cview(P.w(W_out_));
+  gemm(true, false, S(1), W, cview(dlogits), S(0), mview(dh), w.gemm_ws);
   // dpre = dh * act'(pre), in place in dh.
   if (quad_) dh.array() *= S(2) * pre.array();
   else dh.array() *= (pre.array() > S(0)).template cast<S>();

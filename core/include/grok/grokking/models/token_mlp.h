@@ -18,6 +18,7 @@
 #pragma once
 #include <vector>
 
+#include "grok/common/gemm.h"
 #include "grok/grokking/models/model.h"
 
 namespace grok {
@@ -45,6 +46,7 @@ class MlpModel : public ModelT<S> {
   struct Work {
     Mat pre, h, logits, dlogits, dh;
     Eigen::ArrayXXd loss_work;
+    GemmWorkspace<S> gemm_ws;
   };
   // The gradients of one group: the output map and the tables (their row sums for b_in).
   struct GroupGrad {
