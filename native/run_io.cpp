@@ -221,17 +221,6 @@ std::string save_run(const std::string& run_path, grok::Trainer& trainer, bool c
                            [&] { crash_point("run-file-rename", complete); });
 }
 
-std::string config_difference(const grok::Config& a, const grok::Config& b,
-                              const std::function<bool(const grok::FieldSpec&)>& skip) {
-  const grok::Config na = grok::normalized(a), nb = grok::normalized(b);  // an epochs run states its steps
-  for (const auto& f : grok::field_specs()) {
-    if (skip && skip(f)) continue;
-    const std::string va = grok::get_field_string(na, f), vb = grok::get_field_string(nb, f);
-    if (va != vb) return std::string(f.name) + " " + va + " vs " + vb;
-  }
-  return "";
-}
-
 std::string load_for_resume(const std::string& run_path, const ConfigFlags& overrides,
                             std::unique_ptr<grok::Trainer>& out, bool& run_file_complete) {
   grok::RunData run;
@@ -243,7 +232,7 @@ std::string load_for_resume(const std::string& run_path, const ConfigFlags& over
   grok::Checkpoint ckpt;
   err = read_checkpoint(ckpt_path, ckpt);
   if (!err.empty()) return "cannot resume: " + err;
-  const std::string diff = config_difference(ckpt.config, run.config, resumable);
+  const std::string diff = grok::config_difference(ckpt.config, run.config, grok::resumable);
   if (!diff.empty())
     return "cannot resume: " + ckpt_path + " belongs to a different run than " + run_path + " (" + diff + ")";
   // The checkpoint is written before the run file, so it is never older than a matching run file.

@@ -75,13 +75,5 @@ struct ConfigFlags;  // field_flags.h
 std::string load_for_resume(const std::string& run_path, const ConfigFlags& overrides,
                             std::unique_ptr<grok::Trainer>& out, bool& run_file_complete);
 
-// Names the first config field that differs ("seed 0 vs 7"), or "" if equal. Rows for which `skip`
-// says true are not compared (e.g. those a resume may change, FieldSpec::resumable).
-std::string config_difference(const grok::Config& a, const grok::Config& b,
-                              const std::function<bool(const grok::FieldSpec&)>& skip = nullptr);
-// The two usual `skip`s: fields a resume may change (they do not alter what has been computed so
-// far), and fields that never change what a run computes (threads).
-inline bool resumable(const grok::FieldSpec& f) { return f.resumable; }
-inline bool neutral(const grok::FieldSpec& f) { return f.result_neutral; }
 
 }  // namespace grok_cli

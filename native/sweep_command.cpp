@@ -23,7 +23,7 @@
 #include "progress.h"
 #include "run_io.h"
 #include "signals.h"
-#include "sweep_plan.h"
+#include "train_args.h"
 #include "sweep_summary.h"
 
 namespace grok_cli {
@@ -119,10 +119,10 @@ int sweep(const SweepOptions& o) {
   grok::Config base;
   std::string err = resolve_config(o.config, base);
   if (!err.empty()) return fail(err);
-  std::vector<GridAxis> axes;
+  std::vector<grok::GridAxis> axes;
   for (const auto& g : o.grids) {
-    GridAxis axis;
-    err = parse_grid(g, axis);
+    grok::GridAxis axis;
+    err = grok::parse_grid(g, axis);
     if (!err.empty()) return fail(err);
     for (const auto& fixed : o.config.given_fields())
       if (fixed == axis.field)
@@ -132,8 +132,8 @@ int sweep(const SweepOptions& o) {
   // --seed S with --seeds N gives seeds S..S+N-1.
   std::vector<uint64_t> seeds;
   for (int i = 0; i < o.seeds; ++i) seeds.push_back(base.seed + static_cast<uint64_t>(i));
-  SweepPlan plan;
-  err = make_plan(o.config.preset, base, axes, seeds, plan);
+  grok::SweepPlan plan;
+  err = grok::make_plan(o.config.preset, base, axes, seeds, plan);
   if (!err.empty()) return fail(err);
 
   // The directory and its plan: a directory holding another sweep is refused, not mixed.
@@ -149,13 +149,13 @@ int sweep(const SweepOptions& o) {
   err = adopt_plan(dir, plan);
   if (!err.empty()) return fail(err, kExitFailure);
 
-  std::vector<const PlannedRun*> mine;
+  std::vector<const grok::PlannedRun*> mine;
   for (const auto& r : plan.runs)
     if (r.index % shard_n == shard_k) mine.push_back(&r);
   const std::string exe = o.exe.empty() ? self_exe() : o.exe;  // as printed by --list
 
   if (o.list) {
-    for (const PlannedRun* r : mine) {
+    for (const grok::PlannedRun* r : mine) {
       std::string line = shell_quote(exe);
       for (const auto& a : train_args(plan, *r, run_path(dir, *r))) line += " " + shell_quote(a);
       std::printf("%s\n", line.c_str());
@@ -164,9 +164,9 @@ int sweep(const SweepOptions& o) {
   }
 
   // What is already there: complete runs are skipped, partial ones resume (train --continue).
-  std::vector<const PlannedRun*> todo;
+  std::vector<const grok::PlannedRun*> todo;
   long skipped = 0;
-  for (const PlannedRun* r : mine) {
+  for (const grok::PlannedRun* r : mine) {
     RunState state;
     err = run_state(dir, *r, state);
     if (!err.empty()) return fail(err);
@@ -182,7 +182,7 @@ int sweep(const SweepOptions& o) {
   const long total = static_cast<long>(mine.size());
   long done = skipped, failed = 0;
   size_t next = 0;
-  std::map<pid_t, const PlannedRun*> running;
+  std::map<pid_t, const grok::PlannedRun*> running;
   bool forwarded = false;
   bool live_open = false;
   const auto report = [&](const std::string& line) {
@@ -213,7 +213,7 @@ int sweep(const SweepOptions& o) {
       forwarded = true;
     }
     while (sig == 0 && next < todo.size() && static_cast<int>(running.size()) < o.jobs) {
-      const PlannedRun* r = todo[next++];
+      const grok::PlannedRun* r = todo[next++];
       const std::string log = dir + "/logs/" + r->file.substr(0, r->file.size() - 5) + ".log";
       std::vector<std::string> args = train_args(plan, *r, run_path(dir, *r));
       args.push_back("--progress");
@@ -238,7 +238,7 @@ int sweep(const SweepOptions& o) {
     }
     const auto it = running.find(pid);
     if (it == running.end()) continue;
-    const PlannedRun* r = it->second;
+    const grok::PlannedRun* r = it->second;
     running.erase(it);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     const std::string log = dir + "/logs/" + r->file.substr(0, r->file.size() - 5) + ".log";
@@ -292,7 +292,7 @@ Command sweep_command(CLI::App& root) {
   app->add_option("--grid", o->grids,
                   "a swept field: field=a:b:n (n evenly spaced values, a and b included), field=a:b:n:log "
                   "(geometric), or field=v1,v2,... Repeat for more axes; every combination runs (times --seeds: at most " +
-                      std::to_string(kMaxSweepRuns) + " runs)")
+                      std::to_string(grok::kMaxSweepRuns) + " runs)")
       ->type_name("SPEC")->group(group);
   app->add_option("--seeds", o->seeds, "seeds per grid point: --seed S (default 0) .. S+N-1 (default 1)")
       ->type_name("N")->group(group);

@@ -11,7 +11,7 @@ namespace grok_cli {
 namespace {
 
 int merge(const std::string& dir) {
-  SweepPlan plan;
+  grok::SweepPlan plan;
   std::string err = read_plan(dir, plan);
   if (!err.empty()) return fail(err);
   nlohmann::json summary;

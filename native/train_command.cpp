@@ -71,9 +71,9 @@ int train(const TrainOptions& o) {
       grok::RunData existing;
       err = read_run_file(out, existing);
       if (!err.empty()) return fail(err + " (--continue will not overwrite it)");
-      const std::string diff = config_difference(existing.config, config, resumable);
+      const std::string diff = grok::config_difference(existing.config, config, grok::resumable);
       if (!diff.empty()) return fail(out + " holds a different run (" + diff + "); --continue will not overwrite it");
-      if (existing.complete && config_difference(existing.config, config, neutral).empty()) {
+      if (existing.complete && grok::config_difference(existing.config, config, grok::neutral).empty()) {
         std::fprintf(stderr, "grok: %s is already complete; nothing to do\n", out.c_str());
         return kExitOk;
       }

@@ -23,9 +23,9 @@
 #include "grok/grokking/presets.h"
 #include "grok/grokking/run_file.h"
 #include "grok/grokking/schema.h"
+#include "grok/grokking/sweep.h"
 #include "grok/grokking/trainer.h"
 #include "run_io.h"
-#include "sweep_plan.h"
 #include "sweep_summary.h"
 
 namespace py = pybind11;
@@ -205,15 +205,15 @@ std::string sweep_plan(std::string dir, const std::string& preset, const std::st
                        const py::dict& fields, const std::vector<std::string>& grid,
                        const std::vector<uint64_t>& seeds) {
   const grok::Config base = config_over(preset, base_json, fields);
-  std::vector<grok_cli::GridAxis> axes;
+  std::vector<grok::GridAxis> axes;
   for (const auto& spec : grid) {
-    grok_cli::GridAxis axis;
-    check(grok_cli::parse_grid(spec, axis));
+    grok::GridAxis axis;
+    check(grok::parse_grid(spec, axis));
     axes.push_back(std::move(axis));
   }
   if (seeds.empty()) throw py::value_error("seeds: give at least one seed");
-  grok_cli::SweepPlan plan;
-  check(grok_cli::make_plan(preset, base, axes, seeds, plan));
+  grok::SweepPlan plan;
+  check(grok::make_plan(preset, base, axes, seeds, plan));
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   check(grok_cli::make_dirs(dir));
   check(grok_cli::adopt_plan(dir, plan));
@@ -234,7 +234,7 @@ std::string sweep_plan(std::string dir, const std::string& preset, const std::st
 // DIR/summary.json from what is on disk (as `grok sweep-merge DIR`), written and returned.
 std::string sweep_summary(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  grok_cli::SweepPlan plan;
+  grok::SweepPlan plan;
   check(grok_cli::read_plan(dir, plan));
   json summary;
   check(grok_cli::build_summary(dir, plan, summary));

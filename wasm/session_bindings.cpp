@@ -6,6 +6,7 @@
 //   s.run(n) -> steps run; s.metricsSince(i), s.snapshotsSince(i), s.summary(), s.runJson() -> JSON
 //   s.predict(a, b) -> JSON "ask the model";  s.cost() -> the cost model's estimate;  s.evaluate()
 //   s.refreshCircuit() -> true if restricted/excluded losses were re-scored; s.neuronWaves() -> JSON
+//   s.sweepRow(planJson, index) -> this run's row of a sweep summary (grokking/sweep.h), or {error}
 #include <emscripten/bind.h>
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "grok/grokking/cost.h"
 #include "grok/grokking/inspect.h"
 #include "grok/grokking/run_file.h"
+#include "grok/grokking/sweep.h"
 #include "grok/grokking/trainer.h"
 
 namespace {
@@ -90,6 +92,21 @@ class Session {
     const std::string err = grok::neuron_waves(*trainer_, w);
     return err.empty() ? grok::neuron_waves_to_json(w).dump() : json{{"error", err}}.dump();
   }
+  // The row the sweep summary gets for this run, when it is run `index` of the plan (the page's
+  // pool workers answer with it, so the summary's rows are the core's, as `grok sweep-merge` builds them).
+  std::string sweep_row(const std::string& plan_json, int index) const {
+    if (!trainer_) return json{{"error", "no run"}}.dump();
+    const json pj = json::parse(plan_json, nullptr, false);
+    grok::SweepPlan plan;
+    const std::string err = grok::plan_from_json(pj, plan);
+    if (!err.empty()) return json{{"error", err}}.dump();
+    if (index < 0 || static_cast<size_t>(index) >= plan.runs.size())
+      return json{{"error", "sweep row: index " + std::to_string(index) + " is not a run of the plan"}}.dump();
+    const grok::RunData data = grok::run_from_trainer(*trainer_, trainer_->finished());
+    const std::string mismatch = grok::planned_run_mismatch(data, plan.runs[index]);
+    if (!mismatch.empty()) return json{{"error", "sweep row: this run was " + mismatch}}.dump();
+    return grok::sweep_row(plan, static_cast<size_t>(index), data).dump();
+  }
   // The cost model's estimate for this run's config (core grokking/cost.h).
   std::string cost() const { return trainer_ ? grok::cost_to_json(grok::estimate_cost(trainer_->config())).dump() : "{}"; }
   // Fingerprints compared with the native build (same seed -> same split and initial weights).
@@ -119,6 +136,7 @@ EMSCRIPTEN_BINDINGS(grok_session) {
       .function("predict", &Session::predict)
       .function("refreshCircuit", &Session::refresh_circuit)
       .function("neuronWaves", &Session::neuron_waves)
+      .function("sweepRow", &Session::sweep_row)
       .function("cost", &Session::cost)
       .function("paramHash", &Session::param_hash)
       .function("splitHash", &Session::split_hash);

@@ -256,6 +256,16 @@ Config normalized(const Config& c) {
   return out;
 }
 
+std::string config_difference(const Config& a, const Config& b, const std::function<bool(const FieldSpec&)>& skip) {
+  const Config na = normalized(a), nb = normalized(b);  // an epochs run states its steps
+  for (const auto& f : field_specs()) {
+    if (skip && skip(f)) continue;
+    const std::string va = get_field_string(na, f), vb = get_field_string(nb, f);
+    if (va != vb) return std::string(f.name) + " " + va + " vs " + vb;
+  }
+  return "";
+}
+
 std::string make_feature_data(const Config& c, FeatureData& out) {
   const std::string err = validate(c);
   if (!err.empty()) return err;

@@ -4,6 +4,7 @@
 // that one table; nothing else restates a default, a range or a group. Presets: presets.h.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -113,6 +114,14 @@ int dense_classes(const Config& c);      // 10 for both
 long run_steps(const Config& c);
 // The config as a run uses it: steps = run_steps (so a run file of an epochs run states its steps).
 Config normalized(const Config& c);
+// Names the first field in which two configs differ ("seed 0 vs 7"), or "" if equal, both as runs
+// use them (normalized). Rows for which `skip` says true are not compared: the two usual skips are
+// the fields a resume may change (they do not alter what has been computed so far) and the fields
+// that never change what a run computes (threads).
+std::string config_difference(const Config& a, const Config& b,
+                              const std::function<bool(const FieldSpec&)>& skip = nullptr);
+inline bool resumable(const FieldSpec& f) { return f.resumable; }
+inline bool neutral(const FieldSpec& f) { return f.result_neutral; }
 // Validates the config, then builds (generates or loads) its dense dataset, label noise applied.
 std::string make_feature_data(const Config& config, FeatureData& out);
 

@@ -1,0 +1,251 @@
+#include "grok/grokking/sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "grok/grokking/phases.h"
+#include "grok/grokking/presets.h"
+
+namespace grok {
+namespace {
+
+using K = FieldSpec::Kind;
+
+std::string trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t pos = s.find(sep, start);
+    out.push_back(trim(s.substr(start, pos - start)));
+    if (pos == std::string::npos) return out;
+    start = pos + 1;
+  }
+}
+
+std::string field_list() {
+  std::string s;
+  for (const auto& f : field_specs())
+    if (std::string(f.name) != "seed") s += (s.empty() ? "" : ", ") + std::string(f.name);
+  return s;
+}
+
+// 12 significant digits: 0.2 + 0.05 * 1 prints as "0.25", not "0.25000000000000006".
+std::string round_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string parse_grid(const std::string& text, GridAxis& out) {
+  const std::string where = "--grid '" + text + "'";
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos) return where + ": expected field=a:b:n or field=v1,v2,...";
+  const std::string name = trim(text.substr(0, eq));
+  const std::string spec = trim(text.substr(eq + 1));
+  const FieldSpec* f = find_field(name);
+  if (name == "seed") return where + ": seeds are not a grid axis; use --seeds N";
+  if (!f) return where + ": unknown field '" + name + "' (one of " + field_list() + ")";
+  GridAxis axis;
+  axis.field = f->name;
+  axis.spec = spec;
+  std::vector<std::string> raw;
+  if (spec.find(':') != std::string::npos) {
+    const auto parts = split(spec, ':');
+    double a, b, n;
+    const bool log = parts.size() == 4 && parts[3] == "log";
+    if ((parts.size() != 3 && !log) || !parse_number(parts[0], a) || !parse_number(parts[1], b) ||
+        !parse_number(parts[2], n) || n < 1 || n != std::floor(n) || n > 10000)
+      return where + ": a range is a:b:n or a:b:n:log with numbers a, b and a count n >= 1";
+    if (f->kind != K::Int && f->kind != K::Real)
+      return where + ": " + axis.field + " is not numeric; list its values (" + range_text(*f) + ")";
+    if (n == 1 && a != b) return where + ": n = 1 needs a = b";
+    if (log && (a <= 0 || b <= 0)) return where + ": a log range needs a > 0 and b > 0";
+    for (int i = 0; i < static_cast<int>(n); ++i) {
+      const double t = n == 1 ? 0 : static_cast<double>(i) / (n - 1);
+      const double v = log ? std::exp(std::log(a) + t * (std::log(b) - std::log(a))) : a + t * (b - a);
+      std::string s = round_text(v);
+      if (f->kind == K::Int && std::strtod(s.c_str(), nullptr) != std::floor(std::strtod(s.c_str(), nullptr)))
+        return where + ": " + axis.field + " is an integer but the range gives " + s +
+               " (choose n so the values are whole, or list them)";
+      raw.push_back(s);
+    }
+  } else {
+    raw = split(spec, ',');
+  }
+  Config probe;
+  for (const auto& v : raw) {
+    if (v.empty()) return where + ": empty value";
+    if (!set_field_from_string(probe, *f, v).empty())
+      return where + ": " + axis.field + " value '" + v + "' is not " + range_text(*f);
+    const std::string canonical = get_field_string(probe, *f);
+    for (const auto& seen : axis.values)
+      if (seen == canonical) return where + ": value " + canonical + " appears twice";
+    axis.values.push_back(canonical);
+  }
+  out = std::move(axis);
+  return "";
+}
+
+std::string make_plan(const std::string& preset, const Config& base, const std::vector<GridAxis>& axes,
+                      const std::vector<uint64_t>& seeds, SweepPlan& out) {
+  if (!preset.empty() && !find_preset(preset)) return "unknown preset '" + preset + "'";
+  SweepPlan plan;
+  plan.preset = preset;
+  plan.base = base;
+  plan.axes = axes;
+  plan.seeds = seeds;
+  for (size_t i = 0; i < axes.size(); ++i)
+    for (size_t k = 0; k < i; ++k)
+      if (axes[i].field == axes[k].field) return "--grid: " + axes[i].field + " appears in two --grid options";
+  if (seeds.empty()) return "--seeds: need at least one seed";
+  long total = static_cast<long>(seeds.size());
+  for (const auto& a : axes) {  // checked per axis, so the product cannot overflow
+    total *= static_cast<long>(a.values.size());
+    if (total > kMaxSweepRuns)
+      return "the grid has more than " + std::to_string(kMaxSweepRuns) + " runs (grid points x seeds), the most allowed";
+  }
+  std::vector<size_t> at(axes.size(), 0);  // odometer over the axes, last axis fastest
+  for (long index = 0; index < total; ++index) {
+    PlannedRun run;
+    run.index = index;
+    run.seed = seeds[index % seeds.size()];
+    long rest = index / static_cast<long>(seeds.size());
+    for (size_t k = axes.size(); k-- > 0;) {
+      at[k] = static_cast<size_t>(rest % static_cast<long>(axes[k].values.size()));
+      rest /= static_cast<long>(axes[k].values.size());
+    }
+    run.config = base;
+    std::string name;
+    for (size_t k = 0; k < axes.size(); ++k) {
+      const std::string& v = axes[k].values[at[k]];
+      run.values.push_back(v);
+      set_field_from_string(run.config, *find_field(axes[k].field), v);
+      name += axes[k].field + "=" + v + "_";
+    }
+    run.config.seed = run.seed;
+    // Runs of a sweep share the cores (-j, Python's jobs): one thread each unless threads was set.
+    if (run.config.threads == 0) run.config.threads = 1;
+    run.file = name + "seed=" + std::to_string(run.seed) + ".json";
+    const std::string err = validate(run.config);
+    if (!err.empty()) return "run " + run.file + ": " + err;
+    plan.runs.push_back(std::move(run));
+  }
+  out = std::move(plan);
+  return "";
+}
+
+nlohmann::json plan_to_json(const SweepPlan& plan) {
+  using nlohmann::json;
+  json grid = json::array();
+  for (const auto& a : plan.axes) {
+    Config c = plan.base;
+    json values = json::array();
+    for (const auto& v : a.values) {
+      set_field_from_string(c, *find_field(a.field), v);
+      values.push_back(config_to_json(c)[a.field]);
+    }
+    grid.push_back({{"field", a.field}, {"spec", a.spec}, {"values", values}});
+  }
+  json runs = json::array();
+  for (const auto& r : plan.runs) {
+    json values = json::object();
+    const json cj = config_to_json(r.config);
+    for (const auto& a : plan.axes) values[a.field] = cj[a.field];
+    runs.push_back({{"index", r.index}, {"file", r.file}, {"seed", r.seed}, {"values", values}});
+  }
+  return {{"schema", kPlanSchema}, {"preset", plan.preset}, {"base_config", config_to_json(plan.base)},
+          {"grid", grid}, {"seeds", plan.seeds}, {"runs", runs}};
+}
+
+std::string plan_from_json(const nlohmann::json& j, SweepPlan& out) {
+  if (!j.is_object() || j.value("schema", "") != kPlanSchema)
+    return std::string("not a sweep plan (schema must be \"") + kPlanSchema + "\")";
+  Config base;
+  if (!j.contains("base_config")) return "plan: no base_config";
+  std::string err = config_from_json(j["base_config"], base);
+  if (!err.empty()) return "plan: base_config: " + err;
+  if (!j.contains("preset") || !j["preset"].is_string()) return "plan: no preset";
+  if (!j.contains("grid") || !j["grid"].is_array()) return "plan: grid must be an array";
+  std::vector<GridAxis> axes;
+  for (const auto& g : j["grid"]) {
+    if (!g.is_object() || !g.contains("field") || !g["field"].is_string() || !g.contains("values") ||
+        !g["values"].is_array())
+      return "plan: a grid entry needs field and values";
+    // Rebuild the axis from its stored values (not the spec), so the plan is exactly what ran.
+    std::string list;
+    for (const auto& v : g["values"]) list += (list.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
+    GridAxis axis;
+    err = parse_grid(g["field"].get<std::string>() + "=" + list, axis);
+    if (!err.empty()) return "plan: " + err;
+    axis.spec = g.value("spec", list);
+    axes.push_back(std::move(axis));
+  }
+  std::vector<uint64_t> seeds;
+  if (!j.contains("seeds") || !j["seeds"].is_array()) return "plan: seeds must be an array";
+  for (const auto& s : j["seeds"]) {
+    if (!s.is_number_unsigned()) return "plan: seeds must be non-negative integers";
+    seeds.push_back(s.get<uint64_t>());
+  }
+  SweepPlan plan;
+  err = make_plan(j["preset"].get<std::string>(), base, axes, seeds, plan);
+  if (!err.empty()) return "plan: " + err;
+  out = std::move(plan);
+  return "";
+}
+
+std::string planned_run_mismatch(const RunData& data, const PlannedRun& run) {
+  const std::string diff = config_difference(data.config, run.config, resumable);
+  return diff.empty() ? "" : "made with a different config than this sweep plans (" + diff + ")";
+}
+
+bool planned_run_complete(const RunData& data, const PlannedRun& run) {
+  return data.complete && config_difference(data.config, run.config, neutral).empty();
+}
+
+nlohmann::json sweep_row(const SweepPlan& plan, size_t i, const RunData& data) {
+  using nlohmann::json;
+  const PlannedRun& run = plan.runs.at(i);
+  const json cj = config_to_json(run.config);
+  json values = json::object();
+  for (const auto& a : plan.axes) values[a.field] = cj[a.field];
+  const Summary& s = data.summary;
+  const auto step_or_null = [](long v) { return v < 0 ? json(nullptr) : json(v); };
+  const Markers mk = infer_markers(data.metrics);
+  json row = {{"index", run.index}, {"file", run.file}, {"values", values},
+              {"seed", run.seed}, {"memorize_step", step_or_null(s.memorize_step)},
+              {"grok_step", step_or_null(s.grok_step)}, {"generalize_step", step_or_null(mk.generalize_step)},
+              {"steps", s.steps}, {"params", s.params},
+              {"final_train_acc", s.final_train_acc}, {"final_test_acc", s.final_test_acc},
+              {"best_test_acc", mk.best_test_acc},
+              {"diverged", s.diverged}, {"wall_seconds", s.wall_seconds}, {"ms_per_step", s.ms_per_step}};
+  if (!data.metrics.empty()) {  // the losses double descent is also read from, and label noise's split
+    const MetricPoint& last = data.metrics.back();
+    row["final_train_loss"] = last.train_loss;
+    row["final_test_loss"] = last.test_loss;
+    if (last.train_acc_clean >= 0) row["final_train_acc_clean"] = last.train_acc_clean;
+    if (last.train_acc_noisy >= 0) row["final_train_acc_noisy"] = last.train_acc_noisy;
+  }
+  return row;
+}
+
+nlohmann::json sweep_summary(const SweepPlan& plan, nlohmann::json rows, const nlohmann::json& incomplete,
+                             const nlohmann::json& unreadable) {
+  using nlohmann::json;
+  // Rows arrive in the order runs finished (the page's pool); the file lists them in plan order.
+  std::sort(rows.begin(), rows.end(), [](const json& x, const json& y) { return x["index"] < y["index"]; });
+  json p = plan_to_json(plan);
+  return {{"schema", kSweepSchema}, {"preset", p["preset"]}, {"base_config", p["base_config"]},
+          {"grid", p["grid"]}, {"seeds", p["seeds"]}, {"runs_total", plan.runs.size()},
+          {"runs_complete", rows.size()}, {"incomplete", incomplete}, {"unreadable", unreadable}, {"rows", rows}};
+}
+
+}  // namespace grok
