@@ -65,8 +65,8 @@ void MlpModel<S>::tabulate() {
   }
   table_a_.resize(hidden_, n_tokens_);
   table_b_.resize(hidden_, n_tokens_);
-  table_a_.noalias() = P.w(W_in_a_) * P.w(E_a_);
-  table_b_.noalias() = P.w(W_in_b_) * P.w(E_b_);
+  gemm(false, false, S(1), cview(P.w(W_in_a_)), cview(P.w(E_a_)), S(0), mview(table_a_), gemm_ws_);
+  gemm(false, false, S(1), cview(P.w(W_in_b_)), cview(P.w(E_b_)), S(0), mview(table_b_), gemm_ws_);
 }
 
 template <class S>
@@ -190,10 +190,10 @@ BatchStats MlpModel<S>::forward_backward(const Inputs& in, const int* y, int n, 
   P.g(W_out_) += d_out_;
   P.g(b_in_).col(0) += db_in;
   // table = W_in E  =>  dW_in += dtable E^T, dE += W_in^T dtable.
-  P.g(W_in_a_).noalias() += dtable_a_ * P.w(E_a_).transpose();
-  P.g(W_in_b_).noalias() += dtable_b_ * P.w(E_b_).transpose();
-  P.g(E_a_).noalias() += P.w(W_in_a_).transpose() * dtable_a_;
-  P.g(E_b_).noalias() += P.w(W_in_b_).transpose() * dtable_b_;
+  gemm(false, true, S(1), cview(dtable_a_), cview(P.w(E_a_)), S(1), mview(P.g(W_in_a_)), gemm_ws_);
+  gemm(false, true, S(1), cview(dtable_b_), cview(P.w(E_b_)), S(1), mview(P.g(W_in_b_)), gemm_ws_);
+  gemm(true, false, S(1), cview(P.w(W_in_a_)), cview(dtable_a_), S(1), mview(P.g(E_a_)), gemm_ws_);
+  gemm(true, false, S(1), cview(P.w(W_in_b_)), cview(dtable_b_), S(1), mview(P.g(E_b_)), gemm_ws_);
   return st;
 }
 

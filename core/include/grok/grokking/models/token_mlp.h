@@ -72,6 +72,7 @@ class MlpModel : public ModelT<S> {
   // Workspace (reused): tables (hidden x n_tokens), their summed gradients, the output map's
   // summed gradient (classes x hidden); per thread and per group buffers.
   Mat table_a_, table_b_, dtable_a_, dtable_b_, d_out_;
+  GemmWorkspace<S> gemm_ws_;  // the tables' products (once per step, outside the groups)
   std::vector<Work> work_;  // work_[0] holds the last forward() for logits() and inspect()
   std::vector<GroupGrad> group_;
   ThreadPool* pool_ = nullptr;
