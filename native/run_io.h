@@ -31,6 +31,7 @@ constexpr size_t kMaxRunFileBytes = size_t(1) << 30;    // run files, dd results
 constexpr size_t kMaxCheckpointBytes = size_t(4) << 30;
 std::string read_file(const std::string& path, std::string& out, size_t max_bytes = kMaxConfigBytes);
 bool file_exists(const std::string& path);
+bool is_directory(const std::string& path);
 
 // One writer per output: an exclusive flock on a hidden lock file beside `path` (".<name>.lock"),
 // held while this object lives. The kernel releases a flock when its process dies, even by SIGKILL,

@@ -83,5 +83,25 @@ rm "missing/train_fraction=0.8_weight_decay=2_seed=0.json"
 "$GROK" sweep-merge missing 2>merge.log
 [ "$(json_get missing/summary.json "d['runs_complete'], d['incomplete']")" = "7 ['train_fraction=0.8_weight_decay=2_seed=0.json']" ] \
   && pass "sweep-merge: 7 rows, the missing run listed as incomplete" || fail_test "merge with a missing run: $(cat merge.log)"
+
+# 7. Summary files merge (the page's live sweep downloads one): the summary with a run missing and
+# the complete one give back the complete one; a summary of another sweep or a row of no planned
+# run is refused, naming the file.
+"$GROK" sweep-merge missing/summary.json viaparallel/summary.json --out merged.json 2>merge2.log \
+  || fail_test "merging summary files failed: $(cat merge2.log)"
+check_same "a summary with a run missing merged with the whole one gives the whole one" local/summary.json merged.json
+"$GROK" sweep-merge missing/summary.json --out merged1.json 2>/dev/null
+[ "$(json_get merged1.json "d['runs_complete'], d['incomplete']")" = "7 ['train_fraction=0.8_weight_decay=2_seed=0.json']" ] \
+  && pass "one summary merged alone keeps its missing run listed as incomplete" || fail_test "merge of one summary: $(head -c 300 merged1.json)"
+python3 -c "
+import json; d = json.load(open('local/summary.json')); d['rows'][0]['values']['weight_decay'] = 7
+json.dump(d, open('forged.json', 'w'))"
+if "$GROK" sweep-merge local/summary.json forged.json --out never.json 2>forged.log; then fail_test "a forged row was merged"
+else grep -q "forged.json: summary: rows\[0\]: its values are not those of run" forged.log && [ ! -e never.json ] \
+  && pass "a row whose values are not its run's is refused, naming the file" || fail_test "forged row: $(cat forged.log)"; fi
+"$GROK" sweep "${TINY[@]}" --steps 50 --grid 'weight_decay=3' --out other 2>/dev/null
+if "$GROK" sweep-merge local/summary.json other/summary.json --out never.json 2>other.log; then fail_test "two sweeps were merged"
+else grep -q "other/summary.json: a different sweep from local/summary.json" other.log && pass "summaries of different sweeps are refused" \
+  || fail_test "other sweep: $(cat other.log)"; fi
 no_temp_files "$WORK"
 finish

@@ -248,4 +248,90 @@ nlohmann::json sweep_summary(const SweepPlan& plan, nlohmann::json rows, const n
           {"runs_complete", rows.size()}, {"incomplete", incomplete}, {"unreadable", unreadable}, {"rows", rows}};
 }
 
+std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann::json& rows,
+                              nlohmann::json& unreadable) {
+  using nlohmann::json;
+  if (!j.is_object() || j.value("schema", "") != kSweepSchema)
+    return std::string("not a sweep summary (schema must be \"") + kSweepSchema + "\")";
+  json as_plan = j;  // a summary carries the plan's fields; its runs are rebuilt from them
+  as_plan["schema"] = kPlanSchema;
+  SweepPlan p;
+  std::string err = plan_from_json(as_plan, p);
+  if (!err.empty()) return err.rfind("plan: ", 0) == 0 ? "summary: " + err.substr(6) : err;
+  if (!j.contains("rows") || !j["rows"].is_array()) return "summary: rows must be an array";
+  const json planned = plan_to_json(p)["runs"];
+  std::vector<bool> seen(p.runs.size(), false);
+  json out = json::array();
+  for (size_t k = 0; k < j["rows"].size(); ++k) {
+    const json& r = j["rows"][k];
+    const std::string where = "summary: rows[" + std::to_string(k) + "]";
+    if (!r.is_object() || !r.contains("index") || !r["index"].is_number_integer()) return where + ": no run index";
+    const long i = r["index"].get<long>();
+    if (i < 0 || i >= static_cast<long>(p.runs.size()))
+      return where + ": index " + std::to_string(i) + " is not a run of the grid (0 to " +
+             std::to_string(p.runs.size() - 1) + ")";
+    if (r.value("file", "") != p.runs[i].file)
+      return where + ": run " + std::to_string(i) + " of this grid is " + p.runs[i].file;
+    if (!r.contains("values") || r["values"] != planned[i]["values"])
+      return where + ": its values are not those of run " + p.runs[i].file;
+    if (seen[i]) return where + ": run " + p.runs[i].file + " appears twice";
+    for (const char* key : {"grok_step", "memorize_step"})
+      if (!r.contains(key) || !(r[key].is_null() || r[key].is_number_integer()))
+        return where + ": " + key + " must be a step or null";
+    seen[i] = true;
+    out.push_back(r);
+  }
+  json bad = json::array();
+  if (j.contains("unreadable") && j["unreadable"].is_array())
+    for (const json& u : j["unreadable"])
+      if (u.is_object() && u.contains("file") && u["file"].is_string()) bad.push_back(u);
+  plan = std::move(p);
+  rows = std::move(out);
+  unreadable = std::move(bad);
+  return "";
+}
+
+std::string merge_summaries(const std::vector<nlohmann::json>& summaries, nlohmann::json& out, long& duplicates) {
+  using nlohmann::json;
+  if (summaries.empty()) return "no summaries to merge";
+  const auto without_specs = [](json j) {
+    for (auto& g : j["grid"]) g.erase("spec");
+    return j;
+  };
+  SweepPlan plan;
+  json reference;
+  std::vector<json> by_index;
+  std::vector<json> problems;
+  duplicates = 0;
+  for (size_t f = 0; f < summaries.size(); ++f) {
+    SweepPlan p;
+    json rows, unreadable;
+    const std::string err = summary_from_json(summaries[f], p, rows, unreadable);
+    if (!err.empty()) return "summary " + std::to_string(f + 1) + ": " + err;
+    const json pj = without_specs(plan_to_json(p));
+    if (f == 0) {
+      plan = std::move(p);
+      reference = pj;
+      by_index.assign(plan.runs.size(), json());
+    } else if (pj != reference) {
+      return "summary " + std::to_string(f + 1) + ": a different sweep from summary 1 (its preset, base config, grid or seeds differ)";
+    }
+    for (auto& r : rows) {
+      json& slot = by_index[r["index"].get<size_t>()];
+      if (slot.is_null()) slot = std::move(r);
+      else ++duplicates;
+    }
+    for (const auto& u : unreadable) problems.push_back(u);
+  }
+  json rows = json::array(), incomplete = json::array(), unreadable = json::array();
+  for (size_t i = 0; i < plan.runs.size(); ++i) {
+    if (!by_index[i].is_null()) { rows.push_back(by_index[i]); continue; }
+    incomplete.push_back(plan.runs[i].file);
+    for (const auto& u : problems)
+      if (u["file"] == plan.runs[i].file) { unreadable.push_back(u); break; }
+  }
+  out = sweep_summary(plan, std::move(rows), incomplete, unreadable);
+  return "";
+}
+
 }  // namespace grok

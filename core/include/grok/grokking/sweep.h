@@ -77,4 +77,17 @@ nlohmann::json sweep_row(const SweepPlan& plan, size_t i, const RunData& data);
 nlohmann::json sweep_summary(const SweepPlan& plan, nlohmann::json rows, const nlohmann::json& incomplete,
                              const nlohmann::json& unreadable);
 
+// Reads a summary (grok-sweep/1: from `grok sweep`, `grok sweep-merge` or the page's live sweep):
+// its plan, rebuilt from its preset, base config, grid and seeds as a plan file is, and its rows,
+// each checked against the plan (index, file and values of a planned run, no run twice). Returns ""
+// or one line naming the problem.
+std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann::json& rows,
+                              nlohmann::json& unreadable);
+
+// Merges summaries of the same sweep (e.g. the page's and a cluster's halves): their rows by run
+// index (a run in several takes the first file's row; `duplicates` counts them), the runs no file
+// finished listed as incomplete. Every summary must plan the same runs. Errors start "summary N: "
+// (N from 1, in the order given).
+std::string merge_summaries(const std::vector<nlohmann::json>& summaries, nlohmann::json& out, long& duplicates);
+
 }  // namespace grok
