@@ -130,7 +130,7 @@ test('a sweep summary shows as a phase diagram', async () => {
   assert.equal(sweep.schema, 'grok-sweep/1');
   const page = await site.newPage();
   await page.goto(`${site.base}/index.html?sweep=data/phase-browser.json`);
-  await page.waitForFunction(() => !document.querySelector('[data-role="phase"]').hidden, null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('[data-role="phase-view"]').hidden, null, { timeout: 30000 });
   const nx = sweep.grid.find((g) => g.field === 'train_fraction').values.length;
   const ny = sweep.grid.find((g) => g.field === 'weight_decay').values.length;
   const rows = await page.$$eval('[data-role="phase-table"] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));

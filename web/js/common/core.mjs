@@ -31,6 +31,16 @@ export class Core {
   // The core's cost model for a grokking config (core/grokking/cost.h), or {error}.
   estimateCost(config) { return this.ask('core-cost', { config }); }
 
+  // A sweep's plan by the core's rules (grokking/sweep.h): grid = ["field=a:b:n" or "field=v1,v2", ...]
+  // as `grok sweep --grid` reads them -> {plan (grok-sweep-plan/1), configs: [one per run]} or {error}.
+  sweepPlan(preset, config, grid, seeds) { return this.ask('core-sweep-plan', { preset, config, grid, seeds }); }
+
+  // The grok-sweep/1 summary of a plan (its JSON text) from the rows of finished runs, the files of
+  // runs not finished, and [{file, error}] of runs that failed.
+  async sweepSummary(plan, rows, incomplete, failed) {
+    return (await this.ask('core-sweep-summary', { plan, rows, incomplete, failed })).summary;
+  }
+
   async ask(type, payload) {
     const r = await this.client.request(type, payload);
     if (r.failed) throw new Error(r.failed);

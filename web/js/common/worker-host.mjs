@@ -15,6 +15,12 @@ const coreHandlers = {
   },
   'core-check': (msg, M) => JSON.parse(M.checkField(msg.table, msg.name, msg.text)),
   'core-cost': (msg, M) => JSON.parse(M.estimateCost(JSON.stringify(msg.config))),
+  'core-sweep-plan': (msg, M) => JSON.parse(M.sweepPlan(msg.preset, JSON.stringify(msg.config), JSON.stringify(msg.grid),
+                                                        JSON.stringify(msg.seeds))),
+  'core-sweep-summary': (msg, M) => {
+    const r = JSON.parse(M.sweepSummary(msg.plan, JSON.stringify(msg.rows), JSON.stringify(msg.incomplete), JSON.stringify(msg.failed)));
+    return r.error ? { failed: r.error } : { summary: r };
+  },
 };
 
 // Starts the module and serves `handlers` ({type: (msg, module) => reply object}) and the core's

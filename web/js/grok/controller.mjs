@@ -10,6 +10,7 @@ import { RunView } from './charts.mjs';
 import { checkBudget, recordThroughput } from './budget.mjs';
 import { Replay } from './replay.mjs';
 import { Compare } from './compare.mjs';
+import { LiveSweep } from './sweep.mjs';
 import { Inspect } from './inspect.mjs';
 import { demoState, setStatusText, updateButtons, updateStatus } from './status.mjs';
 import { num } from './format.mjs';
@@ -45,6 +46,7 @@ export class Lab {
     this.notices = new Notices(this.$('notices'), this.$('announce'));
     this.replay = new Replay(this);
     this.compare = new Compare(this);
+    this.sweep = new LiveSweep(this, { show: (s, name, options) => this.replay.showPhase(s, name, options) });
     this.ready = new Promise((r) => { this.resolveReady = r; });
   }
 
@@ -58,6 +60,7 @@ export class Lab {
   state() {
     const other = this.compare.other;
     return { ...demoState(this),
+             sweep: this.sweep.state(),
              compare: other ? { name: other.name, steps: other.metrics.at(-1).step, grok_step: other.summary?.grok_step ?? null } : null };
   }
 
@@ -103,6 +106,7 @@ export class Lab {
     }
     const params = this.readParams();
     await this.applyParams(params);
+    this.sweep.bind();
     const runUrl = params.get('run');
     if (runUrl) await this.replay.loadUrl(runUrl);
     const sweepUrl = params.get('sweep');
@@ -133,6 +137,9 @@ export class Lab {
       compare: (url) => this.compare.loadUrl(url),
       keepForCompare: () => this.compare.keepCurrent(),
       clearCompare: () => this.compare.clear(),
+      // A grid of the current settings on the worker pool (sweep.mjs): resolves to the grok-sweep/1 summary.
+      sweep: (options) => this.sweep.run(options),
+      cancelSweep: () => this.sweep.cancel(),
     };
   }
 

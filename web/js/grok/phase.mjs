@@ -47,23 +47,30 @@ function phaseShape(s) {
 
 const cellKey = (x, y) => JSON.stringify([x, y]);
 
-// Cells: {x, y, runs, grokked, median (Infinity = did not grok)}. One pass over the rows, grouped
-// by cell: the cost is rows + cells, not rows x cells (a 200 x 200 sweep froze the page for 12 s).
-export function phaseCells(s) {
+// Cells: {x, y, runs, grokked, median (Infinity = did not grok), rows, running}. One pass over the
+// rows, grouped by cell: the cost is rows + cells, not rows x cells (a 200 x 200 sweep froze the page
+// for 12 s). `running`: the values of runs under way (a live sweep), counted per cell.
+export function phaseCells(s, running = []) {
   const { fields, xField, yField, xs, ys } = phaseShape(s);
   const byCell = new Map();
+  const keyOf = (values) => cellKey(values[xField], yField === null ? null : values[yField]);
+  const at = (key) => {
+    let c = byCell.get(key);
+    if (!c) byCell.set(key, (c = { steps: [], rows: [], running: 0 }));
+    return c;
+  };
   for (const r of s.rows) {
-    const key = cellKey(r.values[xField], yField === null ? null : r.values[yField]);
-    let steps = byCell.get(key);
-    if (!steps) byCell.set(key, (steps = []));
-    steps.push(r.grok_step == null || r.diverged ? Infinity : r.grok_step);
+    const c = at(keyOf(r.values));
+    c.steps.push(r.grok_step == null || r.diverged ? Infinity : r.grok_step);
+    c.rows.push(r);
   }
+  for (const values of running) at(keyOf(values)).running += 1;
   const cells = [];
   for (const y of ys) {
     for (const x of xs) {
-      const steps = byCell.get(cellKey(x, y)) || [];
+      const { steps, rows, running: under } = byCell.get(cellKey(x, y)) || { steps: [], rows: [], running: 0 };
       cells.push({ x, y, runs: steps.length, grokked: steps.filter(Number.isFinite).length,
-                   median: steps.length ? median(steps) : NaN });
+                   median: steps.length ? median(steps) : NaN, rows, running: under });
     }
   }
   const others = fields.filter((f) => f !== xField && f !== yField);
@@ -88,17 +95,26 @@ function hatch() {
 
 const label = (v) => (v === null ? 'all' : String(v));
 
+// A cell of a live sweep whose runs are still under way: Okabe-Ito blue, faint.
+const RUNNING_FILL = 'rgba(0, 114, 178, 0.18)';
+
 export class PhaseDiagram {
+  // A live sweep keeps each run file: a click on a cell, or its button in the table, opens the
+  // cell's first run (show's `open`).
   constructor(canvas, { legend, table, caption }) {
     this.canvas = canvas;
     this.legend = legend;
     this.table = table;
     this.caption = caption;
+    this.onOpen = null;
     this.chart = null;
   }
 
-  show(s, name) {
-    const P = phaseCells(s);
+  // running: the values ({field: value}) of runs under way, shown as faint cells until they finish;
+  // open(row): how a cell opens its run (null: the cells' runs are not at hand, as in a summary file).
+  show(s, name, { running = [], open = null } = {}) {
+    this.onOpen = open;
+    const P = phaseCells(s, running);
     const done = P.cells.filter((c) => Number.isFinite(c.median));
     const lo = done.length ? minOf(done.map((c) => c.median)) : 1, hi = done.length ? maxOf(done.map((c) => c.median)) : 1;
     const t = (v) => (hi > lo ? (Math.log(Math.max(v, 1)) - Math.log(Math.max(lo, 1))) / (Math.log(Math.max(hi, 1)) - Math.log(Math.max(lo, 1))) : 0.5);
@@ -112,7 +128,7 @@ export class PhaseDiagram {
         label: 'steps to grok', data,
         backgroundColor: (ctx) => {
           const c = ctx.raw?.cell;
-          if (!c || Number.isNaN(c.median)) return 'rgba(0,0,0,0)';
+          if (!c || Number.isNaN(c.median)) return c?.running ? RUNNING_FILL : 'rgba(0,0,0,0)';
           return Number.isFinite(c.median) ? viridis(t(c.median)) : pattern;
         },
         borderColor: '#ffffff', borderWidth: 1,
@@ -121,6 +137,14 @@ export class PhaseDiagram {
       }] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
+        onClick: (_e, elements) => {
+          const cell = elements[0] && data[elements[0].index]?.cell;
+          if (cell?.rows.length && this.onOpen) this.onOpen(cell.rows[0]);
+        },
+        onHover: (e, elements) => {
+          const cell = elements[0] && data[elements[0].index]?.cell;
+          e.native.target.style.cursor = cell?.rows.length && this.onOpen ? 'pointer' : '';
+        },
         scales: {
           x: { type: 'category', labels: P.xs.map(label), offset: true, grid: { display: false }, title: { display: true, text: P.xField } },
           y: { type: 'category', labels: P.ys.map(label).reverse(), offset: true, grid: { display: false },
@@ -128,7 +152,7 @@ export class PhaseDiagram {
         },
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: () => '', label: (ctx) => cellText(P, ctx.raw.cell) } },
+          tooltip: { callbacks: { title: () => '', label: (ctx) => cellText({ ...P, open: !!this.onOpen }, ctx.raw.cell) } },
         },
       },
     });
@@ -160,7 +184,8 @@ export class PhaseDiagram {
     const t = this.table;
     t.replaceChildren();
     const head = t.createTHead().insertRow();
-    for (const h of [P.xField, P.yField || '', 'runs', 'grokked', 'median steps to grok']) {
+    const open = !!this.onOpen;
+    for (const h of [P.xField, P.yField || '', 'runs', 'grokked', 'median steps to grok', ...(open ? ['run'] : [])]) {
       if (h === '' && !P.yField) continue;
       const th = document.createElement('th');
       th.scope = 'col';
@@ -171,15 +196,25 @@ export class PhaseDiagram {
     for (const c of P.cells) {
       const r = body.insertRow();
       const vals = [label(c.x), ...(P.yField ? [label(c.y)] : []), c.runs, c.grokked,
-                    Number.isFinite(c.median) ? c.median.toLocaleString('en-US') : Number.isNaN(c.median) ? 'no runs' : 'did not grok'];
+                    Number.isFinite(c.median) ? c.median.toLocaleString('en-US') : Number.isNaN(c.median) ? (c.running ? 'running' : 'no runs') : 'did not grok'];
       for (const v of vals) r.insertCell().textContent = String(v);
+      if (!open) continue;
+      const td = r.insertCell();
+      if (c.rows.length) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = 'Open';
+        b.setAttribute('aria-label', `Open the run at ${P.xField} ${label(c.x)}${P.yField ? `, ${P.yField} ${label(c.y)}` : ''}`);
+        b.addEventListener('click', () => this.onOpen(c.rows[0]));
+        td.append(b);
+      } else if (c.running) td.textContent = 'running';
     }
   }
 }
 
 function cellText(P, c) {
   const where = `${P.xField} ${label(c.x)}${P.yField ? `, ${P.yField} ${label(c.y)}` : ''}`;
-  if (!c.runs) return `${where}: no runs`;
+  if (!c.runs) return `${where}: ${c.running ? 'running' : 'no runs'}`;
   const what = Number.isFinite(c.median) ? `median ${c.median.toLocaleString('en-US')} steps to grok` : 'did not grok';
-  return `${where}: ${what} (${c.grokked}/${c.runs} runs grokked)`;
+  return `${where}: ${what} (${c.grokked}/${c.runs} runs grokked)${c.rows.length && P.open ? '; click to open the run' : ''}`;
 }

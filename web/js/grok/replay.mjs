@@ -118,19 +118,27 @@ export class Replay {
   scrubBy(delta) { if (this.current) this.scrubTo(this.current.index + delta); }
   scrubEnd(last) { if (this.current) this.scrubTo(last ? this.current.run.metrics.length - 1 : 0); }
 
+  // The page's one phase diagram, for a summary file and for the live sweep (sweep.mjs): false on a
+  // page without one (the embed).
+  showPhase(sweep, name, options = {}) {
+    const lab = this.lab;
+    const view = lab.$('phase-view');
+    if (!view) return false;
+    view.hidden = false;
+    this.phase ??= new PhaseDiagram(lab.$('phase-canvas'), { legend: lab.$('phase-legend'), table: lab.$('phase-table'), caption: lab.$('phase-caption') });
+    this.phase.show(sweep, name, options);
+    return true;
+  }
+
   showSweep(sweep, name) {
     const lab = this.lab;
-    const section = lab.$('phase');
-    if (!section) {
+    if (!this.showPhase(sweep, name)) {
       lab.notices.show(`${name} is a sweep summary; open it on the full page to see the phase diagram.`, { key: 'load-file' });
       return;
     }
-    section.hidden = false;
-    this.phase ??= new PhaseDiagram(lab.$('phase-canvas'), { legend: lab.$('phase-legend'), table: lab.$('phase-table'), caption: lab.$('phase-caption') });
-    this.phase.show(sweep, name);
     this.sweep = sweep;
     if (lab.mode !== 'replay') lab.setMode('replay');
-    section.scrollIntoView({ block: 'nearest' });
+    lab.$('phase')?.scrollIntoView({ block: 'nearest' });
     lab.notices.announce(`Opened sweep ${name}: ${sweep.rows.length} runs.`);
   }
 
