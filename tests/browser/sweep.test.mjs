@@ -73,7 +73,7 @@ test('a 2 x 2 sweep from the form: cells, table, a cell opens its run, the downl
   for (const r of rows) assert.equal(r.at(-1), 'Open');
   assert.match(await page.textContent('[data-role="sweep-status"]'), /^Done: 4 of 4 runs finished in \d+ s on \d workers?\./);
   await page.locator('[data-role="phase"]').scrollIntoViewIfNeeded();
-  await screenshot(page, 'sweep-live', { element: '[data-role="phase"]' });
+  await screenshot(page, 'sweep-2x2', { element: '[data-role="phase"]' });
 
   // Download: the core's summary, which the CLI reads and merges with its own sweep of the same grid.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-role="sweep-download"]')]);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { explainAbort } from '../../web/js/common/aborts.mjs';
 import { maxOf, minOf } from '../../web/js/common/numbers.mjs';
 import { checkSweep, phaseCells, MAX_CELLS } from '../../web/js/grok/phase.mjs';
+import { gridSpecs, seedList, MAX_SEEDS } from '../../web/js/grok/sweep.mjs';
 
 test('a wasm abort is explained in words, memory when the heap was near its limit', () => {
   const raw = 'Aborted(). Build with -s ASSERTIONS=1 for more info.';
@@ -58,4 +59,20 @@ test('phase cells: medians per cell over seeds, in time linear in the rows', () 
 test('a sweep grid past the phase diagram limit is refused with the reason; malformed rows too', () => {
   assert.match(checkSweep(summary(101, 100)), new RegExp(`10,100 cells, more than the ${MAX_CELLS.toLocaleString('en-US')}`));
   assert.match(checkSweep({ ...summary(2, 2), rows: [{ values: null }] }), /rows\[0\] has no values/);
+});
+
+test('the live sweep grid and seeds become what grok sweep reads; running runs are counted per cell', () => {
+  assert.deepEqual(gridSpecs({ train_fraction: [0.4, 0.6], weight_decay: '0.5:2:3:log', p: 59 }),
+                   ['train_fraction=0.4,0.6', 'weight_decay=0.5:2:3:log', 'p=59']);
+  assert.throws(() => gridSpecs({}), /grid must be an object/);
+  assert.throws(() => gridSpecs({ lr: [] }), /grid\.lr has no values/);
+  assert.throws(() => gridSpecs({ lr: { a: 1 } }), /grid\.lr must be a list/);
+  assert.deepEqual(seedList(3), [0, 1, 2]);
+  assert.deepEqual(seedList([4, 9]), [4, 9]);
+  assert.throws(() => seedList(0), new RegExp(`seeds must be a whole number in \\[1, ${MAX_SEEDS}\\]`));
+  assert.throws(() => seedList(2.5), /seeds must be/);
+  const s = { schema: 'grok-sweep/1', grid: [{ field: 'train_fraction', values: [0.4, 0.6] }], rows: [
+    { index: 0, values: { train_fraction: 0.4 }, grok_step: 300 }] };
+  const P = phaseCells(s, [{ train_fraction: 0.6 }, { train_fraction: 0.6 }]);
+  assert.deepEqual(P.cells.map((c) => [c.runs, c.running, c.rows.length]), [[1, 0, 1], [0, 2, 0]]);
 });
