@@ -41,6 +41,9 @@ test('a 2 x 2 sweep from the form: cells, table, a cell opens its run, the downl
   await page.fill('[data-role="sweep-steps"]', '1200');
   await page.click('[data-role="sweep-run"]');
   await page.waitForFunction(() => window.grokDemo.state().sweep.running, null, { timeout: 10000 });
+  await page.waitForFunction(() => /^Sweeping: /.test(document.querySelector('[data-role="sweep-status"]').textContent));
+  assert.match(await page.textContent('[data-role="sweep-status"]'), / \d+ s of at most about \d+ (s|min) /,
+               'the status bounds the time by the cost model');
   assert.equal(await page.isDisabled('[data-role="sweep-run"]'), true);
   assert.equal(await page.isDisabled('[data-role="sweep-cancel"]'), false);
   await page.waitForFunction(() => { const s = window.grokDemo.state().sweep; return s.total === 4 && !s.running; }, null, { timeout: 120000 });
@@ -107,6 +110,14 @@ test('cancel stops the pool at once; the next sweep runs on fresh workers; a run
   const page = await site.newPage();
   await page.goto(`${site.base}/index.html#preset=browser`);
   await waitReady(page);
+  // A new preset brings its own default values (browser-transformer: weight decay 1), until the reader edits the form.
+  await page.selectOption('[data-role="preset"]', 'browser-transformer');
+  await page.waitForFunction(() => document.querySelector('[data-role="sweep-y-values"]').value === '0.25,0.5,1', null, { timeout: 10000 });
+  await page.fill('[data-role="sweep-y-values"]', '3,4');
+  await page.selectOption('[data-role="preset"]', 'browser');
+  await page.waitForFunction(() => window.grokDemo.config().p === 59);
+  await page.waitForTimeout(300);
+  assert.equal(await page.inputValue('[data-role="sweep-y-values"]'), '3,4', 'an edited form is left alone');
   await page.evaluate(() => { window.pending = window.grokDemo.sweep({ grid: { weight_decay: [0.5, 1, 2, 3] }, seeds: 2, steps: 5000,
                                                                         stop_at_grok: false }); });
   await page.waitForFunction(() => window.grokDemo.state().sweep.running, null, { timeout: 10000 });

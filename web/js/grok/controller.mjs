@@ -154,7 +154,7 @@ export class Lab {
       const p = this.preset(sel.value);
       if (!p) return;
       this.presetName = p.name;
-      this.newRun({ ...p.config });
+      this.newRun({ ...p.config }).then(() => this.sweep.presetChanged());
     });
   }
 

@@ -7,7 +7,7 @@
 //   grokDemo.sweep({grid: {train_fraction: [0.4, 0.6], weight_decay: [0.5, 1]}, seeds: 1, steps: 2000})
 //     -> the grok-sweep/1 summary (runs_complete < runs_total if it was cancelled or runs failed)
 import { WorkerPool, defaultPoolSize } from '../common/worker-pool.mjs';
-import { checkBudget } from './budget.mjs';
+import { checkBudget, duration } from './budget.mjs';
 import { num } from './format.mjs';
 
 // Seeds per grid point the form offers (the script API takes any list the core accepts).
@@ -63,6 +63,8 @@ export class LiveSweep {
       sel.value = def;
     }
     this.defaults();
+    this.edited = false;  // the reader typed in the form: a new preset then leaves the values alone
+    form.addEventListener('input', () => { this.edited = true; });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       this.runFromForm();
@@ -84,6 +86,9 @@ export class LiveSweep {
     set('sweep-seeds', '1');
     set('sweep-steps', String(Math.min(c.steps || 2000, 2000)));
   }
+
+  // A new preset: new default values, unless the reader has edited the form.
+  presetChanged() { if (this.$('sweep-form') && !this.edited) this.defaults(); }
 
   runFromForm() {
     const x = this.$('sweep-x').value, y = this.$('sweep-y').value;
@@ -120,19 +125,23 @@ export class LiveSweep {
     const config = { ...lab.config, stop_at_grok: true, ...fixed };
     const r = await lab.core.sweepPlan(lab.presetName, config, specs, seedValues).catch((e) => ({ error: e.message }));
     if (r.error) this.fail(`sweep: ${r.error}`);
-    // Each run must fit a tab as a single run must (the core's cost model, one question per run).
+    // Each run must fit a tab as a single run must (the core's cost model, one question per run);
+    // the same estimates bound the sweep's time (every run to its last step, none stopping at grok).
+    let seconds = 0;
     for (const [i, c] of r.configs.entries()) {
       const b = await checkBudget(lab.core, c);
       if (b.refuse) this.fail(`sweep: run ${r.plan.runs[i].file}: ${b.refuse}`);
+      seconds += b.estimate?.totalSeconds ?? 0;
     }
     this.current?.batch?.cancel();
     await lab.pause();  // the sweep wants every core
     this.pool ??= new WorkerPool(new URL('./sweep-worker.mjs', import.meta.url));
+    const atMost = seconds / Math.min(this.pool.size, r.configs.length);
     const planText = JSON.stringify(r.plan);
     const S = this.current = {
       plan: r.plan, planText, configs: r.configs, rows: [], runs: new Map(), failed: [], running: new Map(),
       started: performance.now(), finished: null, summary: null, cancelled: false, batch: null,
-      name: `live sweep of ${lab.presetName}`,
+      name: `live sweep of ${lab.presetName}`, atMost,
     };
     const jobs = r.plan.runs.map((run, i) => ({ config: r.configs[i], plan: planText, index: run.index }));
     this.updateButtons();
@@ -244,8 +253,9 @@ export class LiveSweep {
       const v = Object.entries(S.plan.runs[i].values).map(([k, x]) => `${k} ${x}`).join(', ');
       return `${v}: step ${num(p.step || 0)}`;
     });
+    const bound = S.atMost > 0 ? ` of at most about ${duration(S.atMost)}` : '';
     return `Sweeping: ${S.rows.length} of ${total} runs finished${failed}, ${S.running.size} running on ` +
-      `${this.pool.size} worker${this.pool.size > 1 ? 's' : ''}, ${secs} s` + (under.length ? ` (${under.join('; ')})` : '') + '.';
+      `${this.pool.size} worker${this.pool.size > 1 ? 's' : ''}, ${secs} s${bound}` + (under.length ? ` (${under.join('; ')})` : '') + '.';
   }
 
   updateButtons() {
