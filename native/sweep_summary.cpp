@@ -35,17 +35,11 @@ std::string read_planned_run(const std::string& dir, const grok::PlannedRun& run
 }  // namespace
 
 std::string adopt_plan(const std::string& dir, grok::SweepPlan& plan) {
-  const nlohmann::json plan_json = grok::plan_to_json(plan);
-  if (!file_exists(plan_path(dir))) return write_file_atomic(plan_path(dir), plan_json.dump(2) + "\n");
+  if (!file_exists(plan_path(dir))) return write_file_atomic(plan_path(dir), grok::plan_to_json(plan).dump(2) + "\n");
   grok::SweepPlan existing;
   std::string err = read_plan(dir, existing);
   if (!err.empty()) return err;
-  // Same runs is what matters: 'wd=1:2:2' and 'wd=1,2' spell the same axis.
-  const auto without_specs = [](nlohmann::json j) {
-    for (auto& g : j["grid"]) g.erase("spec");
-    return j;
-  };
-  if (without_specs(grok::plan_to_json(existing)) != without_specs(plan_json))
+  if (!grok::same_runs(existing, plan))
     return dir + " already holds a different sweep (its plan.json differs); use another --out";
   plan = std::move(existing);
   return "";

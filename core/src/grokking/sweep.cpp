@@ -143,7 +143,9 @@ std::string make_plan(const std::string& preset, const Config& base, const std::
   return "";
 }
 
-nlohmann::json plan_to_json(const SweepPlan& plan) {
+namespace {
+// What a plan and a summary both state about the sweep: preset, base config, grid and seeds.
+nlohmann::json plan_fields_json(const SweepPlan& plan) {
   using nlohmann::json;
   json grid = json::array();
   for (const auto& a : plan.axes) {
@@ -155,15 +157,33 @@ nlohmann::json plan_to_json(const SweepPlan& plan) {
     }
     grid.push_back({{"field", a.field}, {"spec", a.spec}, {"values", values}});
   }
+  return {{"preset", plan.preset}, {"base_config", config_to_json(plan.base)}, {"grid", grid}, {"seeds", plan.seeds}};
+}
+}  // namespace
+
+nlohmann::json run_values(const SweepPlan& plan, const PlannedRun& run) {
+  nlohmann::json values = nlohmann::json::object();
+  const nlohmann::json cj = config_to_json(run.config);
+  for (const auto& a : plan.axes) values[a.field] = cj[a.field];
+  return values;
+}
+
+bool same_runs(const SweepPlan& a, const SweepPlan& b) {
+  nlohmann::json ja = plan_to_json(a), jb = plan_to_json(b);
+  for (auto* j : {&ja, &jb})
+    for (auto& g : (*j)["grid"]) g.erase("spec");
+  return ja == jb;
+}
+
+nlohmann::json plan_to_json(const SweepPlan& plan) {
+  using nlohmann::json;
   json runs = json::array();
-  for (const auto& r : plan.runs) {
-    json values = json::object();
-    const json cj = config_to_json(r.config);
-    for (const auto& a : plan.axes) values[a.field] = cj[a.field];
-    runs.push_back({{"index", r.index}, {"file", r.file}, {"seed", r.seed}, {"values", values}});
-  }
-  return {{"schema", kPlanSchema}, {"preset", plan.preset}, {"base_config", config_to_json(plan.base)},
-          {"grid", grid}, {"seeds", plan.seeds}, {"runs", runs}};
+  for (const auto& r : plan.runs)
+    runs.push_back({{"index", r.index}, {"file", r.file}, {"seed", r.seed}, {"values", run_values(plan, r)}});
+  json out = plan_fields_json(plan);
+  out["schema"] = kPlanSchema;
+  out["runs"] = std::move(runs);
+  return out;
 }
 
 std::string plan_from_json(const nlohmann::json& j, SweepPlan& out) {
@@ -214,13 +234,10 @@ bool planned_run_complete(const RunData& data, const PlannedRun& run) {
 nlohmann::json sweep_row(const SweepPlan& plan, size_t i, const RunData& data) {
   using nlohmann::json;
   const PlannedRun& run = plan.runs.at(i);
-  const json cj = config_to_json(run.config);
-  json values = json::object();
-  for (const auto& a : plan.axes) values[a.field] = cj[a.field];
   const Summary& s = data.summary;
   const auto step_or_null = [](long v) { return v < 0 ? json(nullptr) : json(v); };
   const Markers mk = infer_markers(data.metrics);
-  json row = {{"index", run.index}, {"file", run.file}, {"values", values},
+  json row = {{"index", run.index}, {"file", run.file}, {"values", run_values(plan, run)},
               {"seed", run.seed}, {"memorize_step", step_or_null(s.memorize_step)},
               {"grok_step", step_or_null(s.grok_step)}, {"generalize_step", step_or_null(mk.generalize_step)},
               {"steps", s.steps}, {"params", s.params},
@@ -242,10 +259,14 @@ nlohmann::json sweep_summary(const SweepPlan& plan, nlohmann::json rows, const n
   using nlohmann::json;
   // Rows arrive in the order runs finished (the page's pool); the file lists them in plan order.
   std::sort(rows.begin(), rows.end(), [](const json& x, const json& y) { return x["index"] < y["index"]; });
-  json p = plan_to_json(plan);
-  return {{"schema", kSweepSchema}, {"preset", p["preset"]}, {"base_config", p["base_config"]},
-          {"grid", p["grid"]}, {"seeds", p["seeds"]}, {"runs_total", plan.runs.size()},
-          {"runs_complete", rows.size()}, {"incomplete", incomplete}, {"unreadable", unreadable}, {"rows", rows}};
+  json out = plan_fields_json(plan);
+  out["schema"] = kSweepSchema;
+  out["runs_total"] = plan.runs.size();
+  out["runs_complete"] = rows.size();
+  out["incomplete"] = incomplete;
+  out["unreadable"] = unreadable;
+  out["rows"] = std::move(rows);
+  return out;
 }
 
 std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann::json& rows,
@@ -259,7 +280,6 @@ std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann
   std::string err = plan_from_json(as_plan, p);
   if (!err.empty()) return err.rfind("plan: ", 0) == 0 ? "summary: " + err.substr(6) : err;
   if (!j.contains("rows") || !j["rows"].is_array()) return "summary: rows must be an array";
-  const json planned = plan_to_json(p)["runs"];
   std::vector<bool> seen(p.runs.size(), false);
   json out = json::array();
   for (size_t k = 0; k < j["rows"].size(); ++k) {
@@ -272,7 +292,7 @@ std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann
              std::to_string(p.runs.size() - 1) + ")";
     if (r.value("file", "") != p.runs[i].file)
       return where + ": run " + std::to_string(i) + " of this grid is " + p.runs[i].file;
-    if (!r.contains("values") || r["values"] != planned[i]["values"])
+    if (!r.contains("values") || r["values"] != run_values(p, p.runs[i]))
       return where + ": its values are not those of run " + p.runs[i].file;
     if (seen[i]) return where + ": run " + p.runs[i].file + " appears twice";
     for (const char* key : {"grok_step", "memorize_step"})
@@ -294,12 +314,7 @@ std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann
 std::string merge_summaries(const std::vector<nlohmann::json>& summaries, nlohmann::json& out, long& duplicates) {
   using nlohmann::json;
   if (summaries.empty()) return "no summaries to merge";
-  const auto without_specs = [](json j) {
-    for (auto& g : j["grid"]) g.erase("spec");
-    return j;
-  };
   SweepPlan plan;
-  json reference;
   std::vector<json> by_index;
   std::vector<json> problems;
   duplicates = 0;
@@ -308,12 +323,10 @@ std::string merge_summaries(const std::vector<nlohmann::json>& summaries, nlohma
     json rows, unreadable;
     const std::string err = summary_from_json(summaries[f], p, rows, unreadable);
     if (!err.empty()) return "summary " + std::to_string(f + 1) + ": " + err;
-    const json pj = without_specs(plan_to_json(p));
     if (f == 0) {
       plan = std::move(p);
-      reference = pj;
       by_index.assign(plan.runs.size(), json());
-    } else if (pj != reference) {
+    } else if (!same_runs(p, plan)) {
       return "summary " + std::to_string(f + 1) + ": a different sweep from summary 1 (its preset, base config, grid or seeds differ)";
     }
     for (auto& r : rows) {

@@ -61,6 +61,10 @@ std::string make_plan(const std::string& preset, const Config& base, const std::
                       const std::vector<uint64_t>& seeds, SweepPlan& out);
 
 nlohmann::json plan_to_json(const SweepPlan& plan);
+// A run's values of the grid's fields ({field: value}), as its plan entry and its summary row state them.
+nlohmann::json run_values(const SweepPlan& plan, const PlannedRun& run);
+// Whether two plans plan the same runs: 'wd=1:2:2' and 'wd=1,2' spell the same axis.
+bool same_runs(const SweepPlan& a, const SweepPlan& b);
 std::string plan_from_json(const nlohmann::json& j, SweepPlan& out);
 
 // Whether a run file belongs to a planned run: "" or what differs. A resume may have changed steps
