@@ -29,6 +29,12 @@ test('a 2 x 2 sweep from the form: cells, table, a cell opens its run, the downl
   assert.equal(await page.inputValue('[data-role="sweep-y-values"]'), '0.5,1,2');
   assert.equal(await page.inputValue('[data-role="sweep-steps"]'), '2000');
 
+  // The same field both ways: a message (not an uncaught error in the submit handler), nothing starts.
+  await page.selectOption('[data-role="sweep-y"]', 'train_fraction');
+  await page.click('[data-role="sweep-run"]');
+  await page.waitForSelector('[data-role="notices"] .notice.error');
+  assert.match(await page.textContent('[data-role="notices"] .notice.error'), /choose two different fields/);
+  await page.selectOption('[data-role="sweep-y"]', 'weight_decay');
   // A value the core refuses: a clear message naming the field, nothing starts.
   await page.fill('[data-role="sweep-x-values"]', '0.6,1.5');
   await page.click('[data-role="sweep-run"]');

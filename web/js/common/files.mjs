@@ -5,6 +5,18 @@ export const MAX_BYTES = 50 * 1024 * 1024;
 
 export class LoadError extends Error {}
 
+// Saves `text` as a JSON file named `name` through the browser's download (run files, summaries).
+export function downloadJson(text, name) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export async function readFile(file) {

@@ -65,6 +65,7 @@ class Batch {
     this.completed = [];
     this.failed = [];
     this.cancelled = false;
+    this.ended = false;
     this.done = new Promise((resolve) => { this.resolve = resolve; });
     const slots = Math.min(pool.size, jobs.length);
     if (!slots) this.finish();
@@ -77,7 +78,11 @@ class Batch {
     return { completed: this.completed, failed: this.failed, cancelled: this.cancelled ? cancelled : [] };
   }
 
-  finish() { this.resolve(this.result()); }
+  finish() {  // once: the last idle slot or a cancel, whichever comes first
+    if (this.ended) return;
+    this.ended = true;
+    this.resolve(this.result());
+  }
 
   // Gives `slot` the next job, until none are left; the batch ends when every slot is idle.
   async feed(slot) {
@@ -105,10 +110,7 @@ class Batch {
       if (error) { this.failed.push(i); this.handlers.onError(i, error); }
       else { this.completed.push(i); this.handlers.onDone(i, reply); }
     }
-    if (!this.busy.size && (this.cancelled || this.next >= this.jobs.length) && !this.ended) {
-      this.ended = true;
-      this.finish();
-    }
+    if (!this.busy.size && (this.cancelled || this.next >= this.jobs.length)) this.finish();
   }
 
   // Stops at once: the workers running a job are terminated and replaced by fresh ones.
@@ -120,7 +122,6 @@ class Batch {
       this.pool.slots[slot] = null;
     }
     this.busy.clear();
-    this.ended = true;
     this.finish();
   }
 }

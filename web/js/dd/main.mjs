@@ -6,7 +6,7 @@ import { createCharts, sweptAxis, updateRisk, updateCurve } from './charts.mjs';
 import { WorkerClient } from '../common/worker-client.mjs';
 import { Notices } from '../common/notices.mjs';
 import { buildSettingsForm } from '../common/fields.mjs';
-import { readFile, readUrl } from '../common/files.mjs';
+import { downloadJson, readFile, readUrl } from '../common/files.mjs';
 import { Core } from '../common/core.mjs';
 
 const DEFAULT_EXPERIMENT = 'legendre';  // the picture a reader understands at a glance; cheap to compute
@@ -278,17 +278,6 @@ async function replayUrl(url) {
   }
 }
 
-function download(text, name) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 // ---- wiring ----
 function wire() {
   charts = createCharts(document);
@@ -318,9 +307,9 @@ function wire() {
   });
   $('download').addEventListener('click', async () => {
     const name = `dd-${state.result.config.experiment}.json`;
-    if (state.mode === 'replay') { download(state.replayText, name); return; }
+    if (state.mode === 'replay') { downloadJson(state.replayText, name); return; }
     const reply = await request('result');
-    if (reply.error) notice(`Nothing to download: ${reply.error}`); else download(reply.text, name);
+    if (reply.error) notice(`Nothing to download: ${reply.error}`); else downloadJson(reply.text, name);
   });
   $('copy-link').addEventListener('click', async () => {
     try { await navigator.clipboard.writeText(location.href); announce('Link copied.'); } catch {

@@ -1,5 +1,6 @@
 // The grokking page's controls: buttons, the speed slider, view options, tabs, the keyboard, and
 // sharing (copy link, download run). Each acts on the page's controller (controller.mjs).
+import { downloadJson } from '../common/files.mjs';
 
 // Speeds of the slider: steps per frame, 0 = as fast as the worker can (adaptive ~40 ms chunks).
 const SPEEDS = [1, 2, 5, 10, 25, 50, 100, 250, 1000, 0];
@@ -68,12 +69,5 @@ async function copyLink(lab) {
 async function downloadRun(lab) {
   const r = await lab.client.request('run-json');
   if (r.error) return;
-  const blob = new Blob([r.text], { type: 'application/json' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `grok-${lab.presetName}-step${lab.live.summary?.steps ?? 0}.json`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadJson(r.text, `grok-${lab.presetName}-step${lab.live.summary?.steps ?? 0}.json`);
 }

@@ -7,7 +7,9 @@
 //   grokDemo.sweep({grid: {train_fraction: [0.4, 0.6], weight_decay: [0.5, 1]}, seeds: 1, steps: 2000})
 //     -> the grok-sweep/1 summary (runs_complete < runs_total if it was cancelled or runs failed)
 import { WorkerPool, defaultPoolSize } from '../common/worker-pool.mjs';
+import { downloadJson } from '../common/files.mjs';
 import { checkBudget, duration } from './budget.mjs';
+import { SWEEP_SCHEMA } from './phase.mjs';
 import { num } from './format.mjs';
 
 // Seeds per grid point the form offers (the script API takes any list the core accepts).
@@ -94,18 +96,23 @@ export class LiveSweep {
     const x = this.$('sweep-x').value, y = this.$('sweep-y').value;
     const seeds = Number(this.$('sweep-seeds').value);
     const steps = this.$('sweep-steps').value.trim();
-    if (x === y) { this.fail('sweep: choose two different fields, one across and one up'); return; }
+    if (x === y) { this.report('sweep: choose two different fields, one across and one up'); return; }
     if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= MAX_SEEDS)) {
-      this.fail(`sweep: seeds per cell must be a whole number in [1, ${MAX_SEEDS}]`);
+      this.report(`sweep: seeds per cell must be a whole number in [1, ${MAX_SEEDS}]`);
       return;
     }
     this.run({ grid: { [x]: this.$('sweep-x-values').value.trim(), [y]: this.$('sweep-y-values').value.trim() },
                seeds, steps: steps === '' ? undefined : Number(steps) }).catch(() => {});
   }
 
-  fail(message) {
+  // Why a sweep cannot start: a notice and the status line. fail() also ends run() (its promise rejects).
+  report(message) {
     this.lab.notices.show(message, { kind: 'error', key: 'sweep' });
     this.setStatus(message);
+  }
+
+  fail(message) {
+    this.report(message);
     throw new Error(message);
   }
 
@@ -139,7 +146,7 @@ export class LiveSweep {
     const atMost = seconds / Math.min(this.pool.size, r.configs.length);
     const planText = JSON.stringify(r.plan);
     const S = this.current = {
-      plan: r.plan, planText, configs: r.configs, rows: [], runs: new Map(), failed: [], running: new Map(),
+      plan: r.plan, planText, rows: [], runs: new Map(), failed: [], running: new Map(),
       started: performance.now(), finished: null, summary: null, cancelled: false, batch: null,
       name: `live sweep of ${lab.presetName}`, atMost,
     };
@@ -196,7 +203,7 @@ export class LiveSweep {
   partial() {
     const S = this.current;
     const p = S.plan;
-    return { schema: 'grok-sweep/1', preset: p.preset, base_config: p.base_config, grid: p.grid, seeds: p.seeds,
+    return { schema: SWEEP_SCHEMA, preset: p.preset, base_config: p.base_config, grid: p.grid, seeds: p.seeds,
              runs_total: p.runs.length, runs_complete: S.rows.length, rows: S.rows };
   }
 
@@ -216,14 +223,7 @@ export class LiveSweep {
   download() {
     const S = this.current;
     if (!S?.summary) return;
-    const blob = new Blob([`${JSON.stringify(S.summary, null, 2)}\n`], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `grok-sweep-${this.lab.presetName}.json`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadJson(`${JSON.stringify(S.summary, null, 2)}\n`, `grok-sweep-${this.lab.presetName}.json`);
   }
 
   scheduleStatus() {
