@@ -5,7 +5,9 @@
 // "complete": false), so a long sweep never leaves half a file.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -16,9 +18,11 @@
 #include "grok/double_descent/config.h"
 #include "grok/double_descent/result_file.h"
 #include "grok/double_descent/sweep.h"
+#include "grok/network_dd/plan.h"
 #include "progress.h"
 #include "run_io.h"
 #include "signals.h"
+#include "train_args.h"
 
 namespace grok_cli {
 namespace {
@@ -31,6 +35,7 @@ struct DDOptions {
   double cache_mb = 1024;
   bool table = false;
   bool print_config = false;
+  int jobs = 0;  // network experiments: runs at a time (0 = every core)
 };
 
 // "(default 40 for linear, 100 for relu-features, 20 for legendre; an integer in [4, 5000])":
@@ -127,6 +132,31 @@ void print_summary(const grok::DDResult& r, double seconds) {
   std::printf("%s%s\n", line.c_str(), tail);
 }
 
+// A network experiment is a sweep of training runs: this command becomes the `grok sweep` that runs
+// them (the same plan the page runs, network_dd/plan.h), so resuming, progress, logs and the
+// grok-sweep/1 summary the page replays are the sweep's own.
+int run_network(const DDOptions& o, const grok::DDConfig& config) {
+  grok::SweepPlan plan;
+  std::string err = grok::network_dd_plan(config, plan);
+  if (!err.empty()) return fail(as_flag_message(grok::dd_field_specs(), err));
+  std::vector<std::string> args = sweep_args(plan, err);
+  if (!err.empty()) return fail(err);
+  const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
+  const int jobs = o.jobs > 0 ? o.jobs : int(cores > 0 ? cores : 1);
+  args.insert(args.end(), {"-j", std::to_string(jobs), "--out", o.out, "--progress", o.progress});
+  std::string line = "grok";
+  for (const auto& a : args) line += " " + shell_quote(a);
+  std::fprintf(stderr, "double-descent: %s trains %zu networks (%zu %s x %zu seeds); running\n  %s\n",
+               config.experiment.c_str(), plan.runs.size(), plan.axes[0].values.size(),
+               grok::dd_sample_axis(config) ? "training-set sizes" : "widths", plan.seeds.size(), line.c_str());
+  std::fflush(stderr);
+  std::vector<char*> argv = {const_cast<char*>("grok")};
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv("/proc/self/exe", argv.data());
+  return fail(std::string("could not start grok sweep: ") + std::strerror(errno), kExitFailure);
+}
+
 int run(const DDOptions& o) {
   ProgressMode mode;
   if (!parse_progress_mode(o.progress, mode))
@@ -137,6 +167,11 @@ int run(const DDOptions& o) {
   if (o.print_config) {
     std::printf("%s\n", grok::dd_config_to_json(config).dump(2).c_str());
     return kExitOk;
+  }
+  if (o.jobs < 0 || o.jobs > 256) return fail("-j: must be between 1 and 256 (0 = every core)");
+  if (grok::dd_network_experiment(config)) {
+    if (o.out.empty()) return fail("--out is required (the sweep directory to write), or use --print-config");
+    return run_network(o, config);
   }
   if (o.out.empty()) return fail("--out is required (the grok-dd/1 file to write), or use --print-config");
   err = check_output_path(o.out);
@@ -216,8 +251,12 @@ Command double_descent_command(CLI::App& root) {
   add_field_flags(*app, grok::dd_field_specs(), "Experiment (--experiment picks the defaults of every other field)",
                   o->values, default_text);
   const std::string out_group = "Output and control";
-  app->add_option("--out", o->out, "grok-dd/1 file to write (JSON); required unless --print-config")
-      ->type_name("FILE")->group(out_group);
+  app->add_option("--out", o->out,
+                  "grok-dd/1 file to write (JSON); network experiments (nn-*): the `grok sweep` directory. Required "
+                  "unless --print-config")
+      ->type_name("PATH")->group(out_group);
+  app->add_option("-j,--jobs", o->jobs, "network experiments: training runs at a time (default: every core)")
+      ->type_name("N")->group(out_group);
   app->add_option("--progress", o->progress, "auto (live line on a terminal, else log lines), live, log, none")
       ->type_name("MODE")->group(out_group);
   add_number_option(*app, "--save-every", o->save_seconds, 0, 86400, false,

@@ -4,8 +4,19 @@
 
 namespace grok_cli {
 
-std::vector<std::string> train_args(const grok::SweepPlan& plan, const grok::PlannedRun& run, const std::string& run_path) {
-  std::vector<std::string> args = {"train"};
+namespace {
+
+bool is_axis(const grok::SweepPlan& plan, const std::string& field) {
+  for (const auto& a : plan.axes)
+    if (a.field == field) return true;
+  return false;
+}
+
+// --preset P and a flag for each field of `config` that differs from P's (or, with `always`, is
+// one of the run's own: its grid values and seed); `skip` leaves a field out.
+template <class Always, class Skip>
+void config_flags(const grok::SweepPlan& plan, const grok::Config& config, Always&& always, Skip&& skip,
+                  std::vector<std::string>& args) {
   grok::Config reference;
   if (!plan.preset.empty()) {
     args.push_back("--preset");
@@ -13,10 +24,9 @@ std::vector<std::string> train_args(const grok::SweepPlan& plan, const grok::Pla
     reference = grok::find_preset(plan.preset)->config;
   }
   for (const auto& f : grok::field_specs()) {
-    bool always = std::string(f.name) == "seed";
-    for (const auto& a : plan.axes) always = always || a.field == f.name;
-    const std::string v = grok::get_field_string(run.config, f);
-    if (always || v != grok::get_field_string(reference, f)) {
+    if (skip(f.name)) continue;
+    const std::string v = grok::get_field_string(config, f);
+    if (always(f.name) || v != grok::get_field_string(reference, f)) {
       if (f.kind == grok::FieldSpec::Kind::Bool) {
         args.push_back("--" + grok::kebab(f.name) + "=" + v);
       } else {
@@ -25,9 +35,35 @@ std::vector<std::string> train_args(const grok::SweepPlan& plan, const grok::Pla
       }
     }
   }
+}
+
+}  // namespace
+
+std::vector<std::string> train_args(const grok::SweepPlan& plan, const grok::PlannedRun& run, const std::string& run_path) {
+  std::vector<std::string> args = {"train"};
+  config_flags(plan, run.config,
+               [&](const std::string& name) { return name == "seed" || is_axis(plan, name); },
+               [](const std::string&) { return false; }, args);
   args.push_back("--out");
   args.push_back(run_path);
   args.push_back("--continue");
+  return args;
+}
+
+std::vector<std::string> sweep_args(const grok::SweepPlan& plan, std::string& error) {
+  std::vector<std::string> args = {"sweep"};
+  config_flags(plan, plan.base, [](const std::string&) { return false; },
+               [&](const std::string& name) { return name == "seed" || is_axis(plan, name); }, args);
+  for (const auto& a : plan.axes) {
+    args.push_back("--grid");
+    args.push_back(a.field + "=" + a.spec);
+  }
+  error = plan.seeds.empty() ? "the plan has no seeds" : "";
+  for (size_t i = 0; i < plan.seeds.size() && error.empty(); ++i)
+    if (plan.seeds[i] != plan.seeds[0] + i) error = "the plan's seeds are not consecutive (--seed S --seeds N)";
+  if (!plan.seeds.empty()) {
+    args.insert(args.end(), {"--seed", std::to_string(plan.seeds[0]), "--seeds", std::to_string(plan.seeds.size())});
+  }
   return args;
 }
 

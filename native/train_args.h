@@ -14,6 +14,11 @@ namespace grok_cli {
 // --out and --continue (so re-running the same command never redoes or clobbers finished work).
 std::vector<std::string> train_args(const grok::SweepPlan& plan, const grok::PlannedRun& run, const std::string& run_path);
 
+// The `grok sweep` arguments (without the program, -j and --out) that plan `plan` again: --preset,
+// the base config's fields that differ from the preset (grid fields aside), each --grid axis, and
+// --seed S --seeds N (a plan's seeds must be S .. S+N-1; "" in `error` otherwise).
+std::vector<std::string> sweep_args(const grok::SweepPlan& plan, std::string& error);
+
 std::string shell_quote(const std::string& word);
 
 }  // namespace grok_cli

@@ -5,6 +5,11 @@
 //   s.header() -> the result without points (config, model_sizes, theory, curves)
 //   s.step() -> false once done;  s.pointsSince(i) -> JSON array;  s.workFraction(); s.done()
 //   s.resultJson() -> the whole grok-dd/1 file
+// The network experiments (nn-mnist1d: network_dd/plan.h) are sweeps of training runs the page runs
+// on its worker pool (web/js/common/sweep-worker.mjs), planned and drawn by the core:
+//   m.ddNetworkPlan(configJson)          -> {config, plan: <grok-sweep-plan/1>, configs: [...]} or {error}
+//   m.ddNetworkCurve(planJson, rowsJson) -> the curve of the finished rows (network_dd_curve) or {error}
+//   m.ddNetworkReplay(summaryText)       -> {plan, rows, curve} of a grok-sweep/1 file or {error}
 #include <emscripten/bind.h>
 
 #include <memory>
@@ -13,6 +18,7 @@
 #include "grok/double_descent/config.h"
 #include "grok/double_descent/result_file.h"
 #include "grok/double_descent/sweep.h"
+#include "grok/network_dd/plan.h"
 
 namespace {
 using nlohmann::json;
@@ -53,9 +59,52 @@ class DDSession {
   std::unique_ptr<grok::DDSweep> sweep_;
 };
 
+std::string error_json(const std::string& message) { return json{{"error", message}}.dump(); }
+
+std::string network_plan(const std::string& config_json) {
+  const json j = json::parse(config_json, nullptr, false);
+  if (j.is_discarded()) return error_json("config: not valid JSON");
+  grok::DDConfig c;
+  std::string err = grok::dd_resolve_config(j, c);
+  if (!err.empty()) return error_json(err);
+  grok::SweepPlan plan;
+  err = grok::network_dd_plan(c, plan);
+  if (!err.empty()) return error_json(err);
+  json configs = json::array();
+  for (const auto& r : plan.runs) configs.push_back(grok::config_to_json(r.config));
+  return json{{"config", grok::dd_config_to_json(c)}, {"plan", grok::plan_to_json(plan)}, {"configs", configs}}.dump();
+}
+
+std::string network_curve(const std::string& plan_json, const std::string& rows_json) {
+  const json pj = json::parse(plan_json, nullptr, false);
+  const json rows = json::parse(rows_json, nullptr, false);
+  grok::SweepPlan plan;
+  std::string err = grok::plan_from_json(pj, plan);
+  if (!err.empty()) return error_json(err);
+  json curve;
+  err = grok::network_dd_curve(plan, rows, curve);
+  return err.empty() ? curve.dump() : error_json(err);
+}
+
+std::string network_replay(const std::string& text) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return error_json("not valid JSON");
+  grok::SweepPlan plan;
+  json rows, unreadable;
+  std::string err = grok::summary_from_json(j, plan, rows, unreadable);
+  if (!err.empty()) return error_json(err);
+  json curve;
+  err = grok::network_dd_curve(plan, rows, curve);
+  if (!err.empty()) return error_json(err);
+  return json{{"plan", grok::plan_to_json(plan)}, {"rows", rows}, {"curve", curve}}.dump();
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(dd) {
+  emscripten::function("ddNetworkPlan", &network_plan);
+  emscripten::function("ddNetworkCurve", &network_curve);
+  emscripten::function("ddNetworkReplay", &network_replay);
   emscripten::class_<DDSession>("DDSession")
       .constructor<>()
       .function("init", &DDSession::init)

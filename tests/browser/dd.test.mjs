@@ -35,9 +35,9 @@ test('a legendre sweep runs live, peaks at p = n, and the slider shows each fit'
   await open('double-descent.html#experiment=legendre');
   const st = await waitDone();
   const seconds = (Date.now() - t0) / 1000;
-  console.log(`# legendre sweep: ${st.sizes} model sizes x ${st.config.trials} trials in ${(st.ms / 1000).toFixed(2)} s in the worker, ${seconds.toFixed(1)} s from page load`);
+  console.log(`# legendre sweep: ${st.planned} model sizes x ${st.config.trials} trials in ${(st.ms / 1000).toFixed(2)} s in the worker, ${seconds.toFixed(1)} s from page load`);
   assert.equal(st.mode, 'live');
-  assert.equal(st.points, st.sizes);
+  assert.equal(st.points, st.planned);
   const r = await page.evaluate(() => window.ddDemo.result());
   const n = r.config.n_train;
   assert.ok(median(r, n) > 100 * median(r, n / 2), `peak ${median(r, n)} vs p = n/2 ${median(r, n / 2)}`);
@@ -47,7 +47,7 @@ test('a legendre sweep runs live, peaks at p = n, and the slider shows each fit'
     const risk = window.Chart.getChart(document.querySelector('canvas[data-chart="risk"]'));
     return { median: risk.data.datasets[2].data.length, line: risk.options.plugins.ddVertical.x };
   });
-  assert.equal(drawn.median, st.sizes);
+  assert.equal(drawn.median, st.planned);
   assert.equal(drawn.line, n);
   // The slider settles on p = n; its fit passes through the training points (interpolation).
   assert.match(await page.textContent('[data-role="size-out"]'), /p = 20 \(= n\)/);
@@ -137,7 +137,7 @@ test('a grok-dd/1 file replays from ?run=URL; a bad one is refused with the reas
 test('the linear experiment draws the exact theory beside the Monte Carlo medians', { timeout: SWEEP_TIMEOUT_MS + 30000 }, async () => {
   await open('double-descent.html#experiment=linear');
   const st = await waitDone();
-  console.log(`# linear sweep: ${st.sizes} model sizes x ${st.config.trials} trials in ${(st.ms / 1000).toFixed(2)} s in the worker`);
+  console.log(`# linear sweep: ${st.planned} model sizes x ${st.config.trials} trials in ${(st.ms / 1000).toFixed(2)} s in the worker`);
   const r = await page.evaluate(() => window.ddDemo.result());
   assert.match(r.theory, /exact/);
   const theory = await page.evaluate(() =>

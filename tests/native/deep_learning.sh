@@ -66,4 +66,22 @@ else fail_test "resumed MNIST-1D curve differs: $d"; fi
 "$GROK" sweep "${BASE[@]}" --epochs 2 --grid 'hidden=4,8' -j 2 --progress none --out sw 2>/dev/null
 [ "$(json_get sw/summary.json "[r['params'] for r in d['rows']]")" = "[$((40*4+4+4*4+4+4*10+10)), $((40*8+8+8*8+8+8*10+10))]" ] \
   && pass "the sweep summary has each width's parameter count" || fail_test "sweep summary: $(json_get sw/summary.json "d['rows']")"
+
+# --- neural-network double descent: grok double-descent --experiment nn-mnist1d is the page's plan as a grok sweep
+expect_error "nn widths reversed" "--width-min: 200 is larger than width_max \\(100\\)" \
+  "$GROK" double-descent --experiment nn-mnist1d --width-min 200 --width-max 100 --out dn
+expect_error "nn label noise out of range" "--label-noise: '2' is not a number in \[0, 1\]" \
+  "$GROK" double-descent --experiment nn-mnist1d --label-noise 2 --out dn
+NN=(--experiment nn-mnist1d --n-train 200 --n-test 100 --epochs 2 --width-min 4 --width-max 16 --points 3 --trials 2 --progress none)
+"$GROK" double-descent "${NN[@]}" -j 2 --out dn 2>dn.log || fail_test "nn-mnist1d sweep failed: $(cat dn.log)"
+state=$(json_get dn/summary.json "d['schema'], d['preset'], d['runs_complete'], sorted({r['values']['hidden'] for r in d['rows']}), sorted({r['seed'] for r in d['rows']})")
+[ "$state" = "grok-sweep/1 mnist1d-dd 6 [4, 8, 16] [0, 1]" ] && pass "nn-mnist1d: 3 widths x 2 seeds as a grok sweep of mnist1d-dd" \
+  || fail_test "nn-mnist1d summary: $state"
+# The command it printed is the sweep itself: run again, it finds every run complete.
+cmd=$(sed -n 's/^  grok sweep /sweep /p' dn.log)
+[ -n "$cmd" ] || fail_test "no grok sweep command printed: $(cat dn.log)"
+cmd=${cmd/--progress none/--progress log}
+eval "\"$GROK\" $cmd" 2>again.log || fail_test "the printed sweep failed: $(cat again.log)"
+grep -q "6 already complete" again.log && pass "the printed grok sweep is the same plan (6 runs already complete)" \
+  || fail_test "printed sweep re-ran: $(cat again.log)"
 finish

@@ -18,6 +18,8 @@ struct Visit {
     GROK_DD_FIELD(input_dim) GROK_DD_FIELD(p_min) GROK_DD_FIELD(p_max) GROK_DD_FIELD(points)
     GROK_DD_FIELD(trials) GROK_DD_FIELD(noise) GROK_DD_FIELD(ridge) GROK_DD_FIELD(tune_ridge)
     GROK_DD_FIELD(beta_decay) GROK_DD_FIELD(degree_damping) GROK_DD_FIELD(seed)
+    GROK_DD_FIELD(width_min) GROK_DD_FIELD(width_max) GROK_DD_FIELD(width) GROK_DD_FIELD(epochs)
+    GROK_DD_FIELD(label_noise)
 #undef GROK_DD_FIELD
     return false;
   }
@@ -34,21 +36,24 @@ const std::vector<FieldSpec>& dd_field_specs() {
   using F = FieldSpec;
   const char* g = "Sweep";
   static const std::vector<FieldSpec> specs = {
-      F::choice("experiment", {"linear", "relu-features", "legendre"},
+      F::choice("experiment", {"linear", "relu-features", "legendre", "nn-mnist1d"},
                 "linear: Gaussian linear regression on the first p of D features; relu-features: random ReLU "
-                "features on Gaussian inputs; legendre: 1-D curve fit with damped Legendre features")
+                "features on Gaussian inputs; legendre: 1-D curve fit with damped Legendre features; "
+                "nn-mnist1d: two-hidden-layer MLPs trained on MNIST-1D with label noise (a sweep of training runs)")
           .in(g).labelled("Experiment"),
       F::choice("axis", {"model", "samples"},
                 "model: sweep the model size p at a fixed training set; samples: sweep the training-set size n "
-                "at a fixed model size (linear only; Nakkiran 2019, \"More data can hurt\")")
+                "at a fixed model size (linear and nn-mnist1d; Nakkiran 2019, \"More data can hurt\")")
           .in(g).labelled("Swept axis"),
       F::integer("model_size", 1, 100000, "axis samples: the fixed model size p (the peak is at n = p)")
-          .in(g).labelled("Model size p").only_if("axis", {"samples"}),
+          .in(g).labelled("Model size p").only_if("axis", {"samples"}).unless("experiment", {"nn-mnist1d"}),
+      F::integer("width", 1, 4096, "nn-mnist1d, axis samples: the fixed width H of both hidden layers")
+          .in(g).labelled("Width H").only_if("axis", {"samples"}).only_if("experiment", {"nn-mnist1d"}),
       F::integer("n_min", 2, 5000, "axis samples: smallest training set").in(g).labelled("Smallest n")
           .only_if("axis", {"samples"}),
       F::integer("n_max", 2, 5000, "axis samples: largest training set").in(g).labelled("Largest n")
           .only_if("axis", {"samples"}),
-      F::integer("n_train", 4, 5000, "training samples n (the peak is at model size p = n)")
+      F::integer("n_train", 4, 5000, "training samples n (closed-form experiments: the peak is at model size p = n)")
           .in(g).labelled("Training samples n").only_if("axis", {"model"}),
       F::integer("n_test", 10, 100000,
                  "test inputs for test MSE and effective parameters (linear computes both exactly and ignores it)")
@@ -59,19 +64,31 @@ const std::vector<FieldSpec>& dd_field_specs() {
       F::integer("input_dim", 1, 1000, "relu-features: dimension d of the Gaussian inputs")
           .in(g).labelled("Input dimension d").only_if("experiment", {"relu-features"}),
       F::integer("p_min", 1, 100000, "smallest model size p (number of features)").in(g).labelled("Smallest model p")
-          .only_if("axis", {"model"}),
+          .only_if("axis", {"model"}).unless("experiment", {"nn-mnist1d"}),
       F::integer("p_max", 1, 100000, "largest model size p").in(g).labelled("Largest model p")
-          .only_if("axis", {"model"}),
+          .only_if("axis", {"model"}).unless("experiment", {"nn-mnist1d"}),
+      F::integer("width_min", 1, 4096, "nn-mnist1d: smallest width H (units in each of the two hidden layers)")
+          .in(g).labelled("Smallest width H").only_if("axis", {"model"}).only_if("experiment", {"nn-mnist1d"}),
+      F::integer("width_max", 1, 4096, "nn-mnist1d: largest width H")
+          .in(g).labelled("Largest width H").only_if("axis", {"model"}).only_if("experiment", {"nn-mnist1d"}),
       F::integer("points", 2, 500,
-                 "log-spaced model sizes in [p_min, p_max]; n/2, n-1, n, n+1, 2n, 4n, 10n are added when in range")
-          .in(g).labelled("Model sizes (log-spaced)"),
-      F::integer("trials", 1, 1000000, "independent data sets per model size").in(g).labelled("Trials per size"),
-      F::real("noise", 0, 100, "label noise standard deviation sigma").in(g).labelled("Label noise σ"),
+                 "log-spaced sizes of the swept axis; the closed-form experiments add n/2, n-1, n, n+1, 2n, 4n, 10n "
+                 "(axis samples: p/2 .. 4p) when in range")
+          .in(g).labelled("Sizes (log-spaced)"),
+      F::integer("trials", 1, 1000000, "independent data sets per size (nn-mnist1d: seeds, each its own data and init)")
+          .in(g).labelled("Trials per size"),
+      F::real("noise", 0, 100, "label noise standard deviation sigma").in(g).labelled("Label noise σ")
+          .unless("experiment", {"nn-mnist1d"}),
+      F::real("label_noise", 0, 1,
+              "nn-mnist1d: fraction of training labels redrawn uniformly at random (1 = random labels; test labels stay clean)")
+          .in(g).labelled("Label noise (fraction)").only_if("experiment", {"nn-mnist1d"}),
+      F::integer("epochs", 1, 100000, "nn-mnist1d: training epochs of every run (SGD, batch 100)")
+          .in(g).labelled("Epochs").only_if("experiment", {"nn-mnist1d"}),
       F::real("ridge", 0, 1e9, "ridge lambda in ||y - Xw||^2 + lambda ||w||^2; 0 = ridgeless minimum-norm fit")
-          .in(g).labelled("Ridge λ (0 = none)"),
+          .in(g).labelled("Ridge λ (0 = none)").unless("experiment", {"nn-mnist1d"}),
       F::flag("tune_ridge",
               "choose lambda per model size (linear: optimal lambda from theory; others: best on a validation set)")
-          .in(g).labelled("Optimal ridge"),
+          .in(g).labelled("Optimal ridge").unless("experiment", {"nn-mnist1d"}),
       F::real("beta_decay", 0, 4,
               "linear: true coefficients beta_j ~ j^-decay, ||beta|| = 1 (0 = all features equally strong)")
           .in(g).labelled("Coefficient decay").only_if("experiment", {"linear"}),
@@ -122,14 +139,25 @@ std::string dd_resolve_config(const nlohmann::json& j, DDConfig& out) {
 }
 
 bool dd_sample_axis(const DDConfig& c) { return c.axis == "samples"; }
+bool dd_network_experiment(const DDConfig& c) { return c.experiment.rfind("nn-", 0) == 0; }
 int dd_max_samples(const DDConfig& c) { return dd_sample_axis(c) ? c.n_max : c.n_train; }
 
 std::string validate_dd(const DDConfig& c) {
   const std::string err = check_ranges(c, dd_field_specs(), Visit{});
   if (!err.empty()) return err;
+  if (dd_network_experiment(c)) {
+    if (dd_sample_axis(c)) {
+      if (c.n_min > c.n_max)
+        return "n_min: " + std::to_string(c.n_min) + " is larger than n_max (" + std::to_string(c.n_max) + ")";
+    } else if (c.width_min > c.width_max) {
+      return "width_min: " + std::to_string(c.width_min) + " is larger than width_max (" + std::to_string(c.width_max) + ")";
+    }
+    return "";
+  }
   if (dd_sample_axis(c)) {
     if (c.experiment != "linear")
-      return "axis: 'samples' needs the linear experiment (its risk is exact at every n); " + c.experiment + " is not";
+      return "axis: 'samples' needs the linear or nn-mnist1d experiment (linear's risk is exact at every n); " +
+             c.experiment + " is not";
     if (c.n_min > c.n_max)
       return "n_min: " + std::to_string(c.n_min) + " is larger than n_max (" + std::to_string(c.n_max) + ")";
     if (c.model_size > c.total_features)
@@ -179,6 +207,17 @@ DDConfig legendre_preset() {
   c.p_min = 1; c.p_max = 1000; c.points = 40; c.trials = 40; c.noise = 0.2; c.degree_damping = 1.0;
   return c;
 }
+DDConfig network_preset() {
+  // Deep double descent sized for the page (network_dd/plan.h runs it): the MNIST-1D setup of preset
+  // mnist1d-dd (Greydanus's notebook: MLP 40-H-H-10, SGD lr 0.01 momentum 0.9, batch 100) on 2000
+  // training examples with 20% label noise for 300 epochs, 11 widths from 4 to 192, two seeds each.
+  // The native preset has 4000 examples, 15% noise, 500 epochs and 19 widths (docs/deep-learning.md).
+  DDConfig c;
+  c.experiment = "nn-mnist1d"; c.n_train = 2000; c.n_test = 2000; c.label_noise = 0.2; c.epochs = 300;
+  c.width_min = 4; c.width_max = 192; c.points = 11; c.trials = 2;
+  c.width = 32; c.n_min = 250; c.n_max = 4000;  // axis samples: near the model-wise threshold
+  return c;
+}
 }  // namespace
 
 const std::vector<DDPreset>& dd_presets() {
@@ -187,6 +226,9 @@ const std::vector<DDPreset>& dd_presets() {
        linear_preset()},
       {"relu-features", "Random ReLU features on 10-d Gaussian inputs, n = 100, nonlinear target", relu_preset()},
       {"legendre", "1-D curve fit: 20 noisy points, Legendre features damped by 1/(k+1)", legendre_preset()},
+      {"nn-mnist1d", "Two-hidden-layer MLPs on MNIST-1D, 2000 examples with 20% of the labels redrawn, 300 epochs of SGD; "
+                     "widths 4 to 192, two seeds each",
+       network_preset()},
   };
   return list;
 }
@@ -227,7 +269,9 @@ TextPairs dd_params_from_settings(const DDConfig& c) {
 std::vector<int> dd_model_sizes(const DDConfig& c) {
   std::vector<int> sizes;
   const bool samples = dd_sample_axis(c);
-  const int from = samples ? c.n_min : c.p_min, to = samples ? c.n_max : c.p_max;
+  const bool network = dd_network_experiment(c);
+  const int from = samples ? c.n_min : network ? c.width_min : c.p_min;
+  const int to = samples ? c.n_max : network ? c.width_max : c.p_max;
   const double lo = std::log(double(from)), hi = std::log(double(to));
   for (int i = 0; i < c.points; ++i) {
     const double t = c.points == 1 ? 0.0 : double(i) / (c.points - 1);
@@ -236,8 +280,9 @@ std::vector<int> dd_model_sizes(const DDConfig& c) {
   const int peak = samples ? c.model_size : c.n_train;
   const std::vector<int> extras = samples ? std::vector<int>{peak / 2, peak - 1, peak, peak + 1, 2 * peak, 4 * peak}
                                           : std::vector<int>{peak / 2, peak - 1, peak, peak + 1, 2 * peak, 4 * peak, 10 * peak};
+  // A network's peak is not at p = n (it depends on the training): only the log-spaced sizes.
   for (int extra : extras)
-    if (extra >= from && extra <= to) sizes.push_back(extra);
+    if (!network && extra >= from && extra <= to) sizes.push_back(extra);
   sizes.push_back(from);
   sizes.push_back(to);
   std::sort(sizes.begin(), sizes.end());

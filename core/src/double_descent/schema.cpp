@@ -9,7 +9,8 @@ using nlohmann::json;
 json dd_schema_json() {
   json list = json::array();
   for (const auto& p : dd_presets())
-    list.push_back({{"name", p.name}, {"description", p.description}, {"config", dd_config_to_json(p.config)}});
+    list.push_back({{"name", p.name}, {"description", p.description}, {"config", dd_config_to_json(p.config)},
+                    {"network", dd_network_experiment(p.config)}});  // trains networks: the page's pool runs it
   return {{"dd_schema", kDDSchema}, {"fields", field_rows_json(dd_field_specs(), dd_config_to_json(DDConfig{}))},
           {"presets", list}};
 }

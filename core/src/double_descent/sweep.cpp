@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "grok/common/stats.h"
 #include "grok/double_descent/solver.h"
 #include "grok/double_descent/theory.h"
 
@@ -12,22 +13,6 @@ namespace grok {
 namespace {
 
 constexpr int kPlotPoints = 201;          // legendre: resolution of the drawn curves
-
-// Quantile of sorted values with linear interpolation between order statistics (type 7, as R and
-// numpy's default).
-double quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double pos = q * double(sorted.size() - 1);
-  const size_t lo = size_t(std::floor(pos));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  const double frac = pos - double(lo);
-  return frac == 0 ? sorted[lo] : sorted[lo] + frac * (sorted[hi] - sorted[lo]);
-}
-
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return quantile(v, 0.5);
-}
 
 double trial_doubles(const DDConfig& c) {
   if (c.experiment == "linear") return double(c.n_train) * c.total_features;
@@ -78,6 +63,8 @@ DDSweep::DDSweep(const DDConfig& c, double cache_megabytes) : config_(c), data_c
 std::string DDSweep::create(const DDConfig& c, std::unique_ptr<DDSweep>& out, double cache_megabytes) {
   const std::string err = validate_dd(c);
   if (!err.empty()) return err;
+  if (dd_network_experiment(c))
+    return "experiment: " + c.experiment + " trains networks, a sweep of training runs (network_dd/plan.h), not a closed-form fit";
   out.reset(new DDSweep(c, cache_megabytes));
   return "";
 }
@@ -182,13 +169,13 @@ bool DDSweep::step() {
   for (double v : test_mse) squares += (v - point.test_mse_mean) * (v - point.test_mse_mean);
   point.test_mse_sem = test_mse.size() > 1 ? std::sqrt(squares / double(test_mse.size() - 1) / double(test_mse.size())) : 0.0;
   std::sort(test_mse.begin(), test_mse.end());
-  point.test_mse_median = quantile(test_mse, 0.5);
-  point.test_mse_q25 = quantile(test_mse, 0.25);
-  point.test_mse_q75 = quantile(test_mse, 0.75);
-  point.train_mse_median = median_of(train_mse);
-  point.coef_norm_median = median_of(coef_norm);
-  point.p_eff_median = median_of(p_eff);
-  point.ridge_median = median_of(ridge);
+  point.test_mse_median = quantile_sorted(test_mse, 0.5);
+  point.test_mse_q25 = quantile_sorted(test_mse, 0.25);
+  point.test_mse_q75 = quantile_sorted(test_mse, 0.75);
+  point.train_mse_median = median(train_mse);
+  point.coef_norm_median = median(coef_norm);
+  point.p_eff_median = median(p_eff);
+  point.ridge_median = median(ridge);
   result_.points.push_back(std::move(point));
   done_cost_ += cost(size);
   ++next_;

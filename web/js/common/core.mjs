@@ -41,6 +41,14 @@ export class Core {
     return (await this.ask('core-sweep-summary', { plan, rows, incomplete, failed })).summary;
   }
 
+  // The dd lab's network experiments (core network_dd/plan.h). networkPlan: a dd config (partial,
+  // over its experiment's preset) -> {config, plan, configs} or {error}; networkCurve: the plan's
+  // text and the finished rows -> {axis, sizes, points, threshold} or {error}; networkReplay: a
+  // grok-sweep/1 file's text -> {plan, rows, curve} or {error}.
+  networkPlan(config) { return this.ask('core-network-plan', { config }); }
+  networkCurve(plan, rows) { return this.ask('core-network-curve', { plan, rows }); }
+  networkReplay(text) { return this.ask('core-network-replay', { text }); }
+
   async ask(type, payload) {
     const r = await this.client.request(type, payload);
     if (r.failed) throw new Error(r.failed);

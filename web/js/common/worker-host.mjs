@@ -21,6 +21,9 @@ const coreHandlers = {
     const r = JSON.parse(M.sweepSummary(msg.plan, JSON.stringify(msg.rows), JSON.stringify(msg.incomplete), JSON.stringify(msg.failed)));
     return r.error ? { failed: r.error } : { summary: r };
   },
+  'core-network-plan': (msg, M) => JSON.parse(M.ddNetworkPlan(JSON.stringify(msg.config))),
+  'core-network-curve': (msg, M) => JSON.parse(M.ddNetworkCurve(msg.plan, JSON.stringify(msg.rows))),
+  'core-network-replay': (msg, M) => JSON.parse(M.ddNetworkReplay(msg.text)),
 };
 
 // Starts the module and serves `handlers` ({type: (msg, module) => reply object}) and the core's

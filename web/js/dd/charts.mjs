@@ -11,8 +11,9 @@ import { minOf } from '../common/numbers.mjs';
 const C = OKABE_ITO;
 const BAND = 'rgba(213, 94, 0, 0.15)';  // vermillion, transparent
 
-// Draws a dashed vertical line with a label at x = options.plugins.ddVertical.x (p = n).
-const verticalLine = {
+// Draws a dashed vertical line with a label at x = options.plugins.ddVertical.x (p = n; the network
+// charts' interpolation threshold). The label goes left of the line where it would run off the chart.
+export const verticalLine = {
   id: 'ddVertical',
   afterDatasetsDraw(chart, _args, opts) {
     if (!opts || !Number.isFinite(opts.x)) return;
@@ -31,7 +32,9 @@ const verticalLine = {
     ctx.setLineDash([]);
     ctx.fillStyle = '#1b1f24';
     ctx.font = '12px system-ui, sans-serif';
-    ctx.fillText(opts.label || '', px + 4, chart.chartArea.top + 12);
+    const label = opts.label || '';
+    const w = ctx.measureText(label).width;
+    ctx.fillText(label, px + 4 + w > chart.chartArea.right ? px - 4 - w : px + 4, chart.chartArea.top + 12);
     ctx.restore();
   },
 };
@@ -60,7 +63,7 @@ function logAxis(title) {
   };
 }
 
-function base(extra = {}) {
+export function base(extra = {}) {
   return {
     animation: false,
     responsive: true,

@@ -1,15 +1,20 @@
 // The double-descent page: settings (form, toggles, URL hash, all by the core's field table), a live
 // sweep in a Web Worker whose points are drawn as they arrive, and replay of grok-dd/1 files
-// (?run=URL or the file picker, by the same file-opening rule as the grokking page).
-// window.ddDemo exposes the state for the browser tests.
+// (?run=URL or the file picker, by the same file-opening rule as the grokking page). The network
+// experiments (nn-mnist1d) train on a pool of workers instead (network.mjs) and replay grok-sweep/1
+// summaries. window.ddDemo is the script API (and what the browser tests read).
 import { createCharts, sweptAxis, updateRisk, updateCurve } from './charts.mjs';
 import { WorkerClient } from '../common/worker-client.mjs';
 import { Notices } from '../common/notices.mjs';
 import { buildSettingsForm } from '../common/fields.mjs';
 import { downloadJson, readFile, readUrl } from '../common/files.mjs';
 import { Core } from '../common/core.mjs';
+import { NetworkSweep, epochCurves } from './network.mjs';
+import { createNetworkCharts, updateNetworkError, updateNetworkEpochs, drawHeatmap } from './network-charts.mjs';
 
 const DEFAULT_EXPERIMENT = 'legendre';  // the picture a reader understands at a glance; cheap to compute
+// The native preset's whole sweep (mnist1d-dd, 19 widths; docs/deep-learning.md), shipped with the page.
+const NATIVE_NETWORK_SWEEP = 'data/dd-mnist1d-native.json';
 const $ = (role) => document.querySelector(`[data-role="${role}"]`);
 
 const state = {
@@ -26,6 +31,11 @@ let charts = null;
 let form = null;
 let restartTimer = 0;
 let lastNoise = null;    // noise level restored by the Label noise toggle
+let network = null;      // NetworkSweep: the network experiments' pool
+let netCharts = null;
+let netDrawTimer = 0;
+let waiters = [];        // ddDemo.run() promises, resolved when the sweep they started ends
+let epochChoice = null;  // the size the reader picked for the epoch chart's middle curve
 const notices = new Notices($('notices'), $('announce'));
 const notice = (text, kind = 'warn') => notices.show(text, { kind });
 const announce = (text) => notices.announce(text);
@@ -44,6 +54,17 @@ function startWorker() {
     core ??= new Core(client, ready);
     if (!state.ready) onReady(core.schema('dd'));
   }, (e) => fail(`the WebAssembly module did not load: ${e.message}`));
+}
+
+// Whether a config's experiment trains networks (the core's preset flag): the pool runs it.
+const isNetwork = (config) => Boolean(state.schema?.presets.find((p) => p.name === config?.experiment)?.network);
+const netMode = () => state.mode === 'network' || state.mode === 'network-replay';
+const noiseField = (config) => (isNetwork(config) ? 'label_noise' : 'noise');
+
+function settle() {  // the sweep ddDemo.run() waits for has ended (done, stopped or replaced)
+  const w = waiters;
+  waiters = [];
+  for (const resolve of w) resolve(window.ddDemo.state());
 }
 
 function presetOf(experiment) {
@@ -71,9 +92,54 @@ function fail(text) {
 // ---- status ----
 const fmt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(4)).toString());
 
+function networkStatus() {
+  const S = network?.current;
+  if (!S) return 'Ready.';
+  const b = S.plan.base_config;
+  const modelwise = S.axis === 'hidden';
+  const parts = [S.live ? '<b>Live</b>' : `<b>Replay</b> ${escapeHtml(S.name || '')}`];
+  parts.push(`MLP on ${escapeHtml(b.dataset)}, ${modelwise ? `n = ${b.n_train}` : `H = ${b.hidden}`}, ` +
+             `${Math.round(b.label_noise * 100)}% labels redrawn, ${b.epochs} epochs`);
+  const total = S.plan.runs.length;
+  parts.push(`${S.rows.length}/${total} runs${S.failed.length ? `, ${S.failed.length} failed` : ''}`);
+  if (S.live) {
+    const secs = ((S.finished ?? performance.now()) - S.started) / 1000;
+    parts.push(S.finished ? `${S.cancelled ? 'stopped' : 'done'} in ${secs.toFixed(1)} s on ${network.workers} workers`
+                          : `${S.running.size} running on ${network.workers} workers, ${secs.toFixed(0)} s`);
+  }
+  const shape = curveShape(S.curve);
+  if (shape) {
+    const x = modelwise ? 'H' : 'n';
+    const at = (p) => `${fmt(p.test_error_median)} at ${x} = ${p.size}`;
+    parts.push(shape.peak ? `test error ${at(shape.dip)}, peak <b>${at(shape.peak)}</b>, ${at(shape.last)}`
+                          : `test error ${at(shape.first)} … ${at(shape.last)}`);
+  }
+  const t = S.curve.threshold;
+  if (t) parts.push(modelwise ? `fits its training set from H = ${t.size}` : `fits its training set up to n = ${t.size}`);
+  return parts.map((p) => `<span>${p}</span>`).join('');
+}
+
+// The double-descent shape of a network curve: the lowest test error before the threshold (dip),
+// the highest between it and the threshold (peak: the interpolation peak sits at or just below the
+// threshold), and the last size. No peak without a threshold or when nothing rises after the dip.
+function curveShape(curve) {
+  const pts = curve.points;
+  if (!pts.length) return null;
+  const out = { first: pts[0], last: pts[pts.length - 1], dip: null, peak: null };
+  const t = curve.threshold ? pts.findIndex((p) => p.size === curve.threshold.size) : -1;
+  if (t < 1) return out;
+  let d = 0;
+  for (let i = 1; i < t; ++i) if (pts[i].test_error_median < pts[d].test_error_median) d = i;
+  let k = d;
+  for (let i = d + 1; i <= t; ++i) if (pts[i].test_error_median > pts[k].test_error_median) k = i;
+  if (k > d) { out.dip = pts[d]; out.peak = pts[k]; }
+  return out;
+}
+
 function statusText() {
   const r = state.result;
   if (!state.ready) return state.error ? 'Not available.' : 'Loading the WebAssembly module…';
+  if (netMode()) return networkStatus();
   if (!r) return 'Ready.';
   const c = r.config;
   const parts = [];
@@ -94,19 +160,75 @@ function escapeHtml(s) {
 function render() {
   $('status').innerHTML = statusText();
   $('run').disabled = !state.ready;
-  $('run').textContent = state.mode === 'replay' ? 'Run live' : state.running ? 'Restart' : 'Run';
+  const replaying = state.mode === 'replay' || state.mode === 'network-replay';
+  $('run').textContent = replaying ? 'Run live' : state.running ? 'Restart' : 'Run';
   $('stop').disabled = !state.running;
-  $('download').disabled = !state.result || state.result.points.length === 0;
-  const r = state.result;
-  $('progress').value = r ? (state.done ? 1 : r.points.length / Math.max(1, r.model_sizes.length)) : 0;
+  const S = network?.current;
+  if (netMode()) {
+    $('download').disabled = !S?.summary;
+    $('progress').value = S ? S.rows.length / Math.max(1, S.plan.runs.length) : 0;
+  } else {
+    $('download').disabled = !state.result || state.result.points.length === 0;
+    const r = state.result;
+    $('progress').value = r ? (state.done ? 1 : r.points.length / Math.max(1, r.model_sizes.length)) : 0;
+  }
+  $('net-box').hidden = !netMode();
+  $('net-about').hidden = !netMode();
+  $('closed-box').hidden = netMode();
   if (state.config) {
-    $('toggle-noise').setAttribute('aria-pressed', String(state.config.noise > 0));
+    const net = isNetwork(state.config);
+    $('toggle-noise').setAttribute('aria-pressed', String(state.config[noiseField(state.config)] > 0));
     $('toggle-ridge').setAttribute('aria-pressed', String(Boolean(state.config.tune_ridge)));
+    const help = (id) => document.getElementById(id);
+    $('toggle-ridge').hidden = help('toggle-ridge-help').hidden = net;
+    $('toggle-samples').hidden = help('toggle-samples-help').hidden = !net;
+    $('toggle-samples').setAttribute('aria-pressed', String(state.config.axis === 'samples'));
   }
 }
 
 // ---- drawing ----
+// The network views, at most every 200 ms (progress messages come from every worker).
+function drawNetworkSoon() {
+  if (netDrawTimer) return;
+  netDrawTimer = setTimeout(() => { netDrawTimer = 0; drawNetwork(); render(); }, 200);
+}
+
+function drawNetwork() {
+  const S = network?.current;
+  if (!S) return;
+  updateNetworkError(netCharts, S.curve);
+  const curves = epochCurves(S.histories);
+  const sizes = curves.map((c) => c.size);
+  const select = $('epoch-size');
+  const options = sizes.map(String);
+  if ([...select.options].map((o) => o.value).join() !== options.join()) {
+    select.replaceChildren(...sizes.map((v) => new Option(S.axis === 'hidden' ? `H = ${v}` : `n = ${v}`, String(v))));
+  }
+  select.disabled = sizes.length === 0;
+  // Until the reader picks one, the middle curve is the threshold's size (else the median size).
+  const t = S.curve.threshold?.size;
+  const middle = sizes.includes(epochChoice) ? epochChoice : sizes.includes(t) ? t : sizes[Math.floor(sizes.length / 2)];
+  if (middle !== undefined) select.value = String(middle);
+  const chosen = sizes.length ? [...new Set([sizes[0], middle, sizes[sizes.length - 1]])] : [];
+  updateNetworkEpochs(netCharts, curves, chosen, S.axis);
+  state.heatmap = drawHeatmap(netCharts.heatmap, curves, S.axis);
+  drawNetworkTable(S);
+}
+
+function drawNetworkTable(S) {
+  const modelwise = S.axis === 'hidden';
+  const head = [modelwise ? 'H' : 'n', 'parameters', 'seeds', 'test error median', 'q25', 'q75', 'train error median', 'test loss median'];
+  const t = S.curve.threshold?.size;
+  const rows = S.curve.points.map((p) => {
+    const cells = [p.size, p.params.toLocaleString('en'), p.runs, fmt(p.test_error_median), fmt(p.test_error_q25), fmt(p.test_error_q75),
+      fmt(p.train_error_median), fmt(p.test_loss_median)];
+    return `<tr${p.size === t ? ' class="peak"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  });
+  $('table').innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody>`;
+}
+
 function drawAll() {
+  if (netMode()) { drawNetwork(); return; }
   const r = state.result;
   if (!r) return;
   updateRisk(charts, r, r.points);
@@ -151,8 +273,43 @@ function drawTable() {
 }
 
 // ---- live sweeps ----
+// A network experiment: the pool trains the planned runs; the views follow as runs finish.
+async function runNetwork() {
+  if (state.running && !netMode()) await request('stop');
+  const S = await network.start(state.config);
+  if (S.error) {
+    notice(`These settings cannot run (${S.error}); reset to the ${state.config.experiment} defaults.`);
+    setConfig(presetOf(state.config.experiment));
+    return runNetwork();
+  }
+  settle();  // a run() that waited on the previous sweep
+  state.mode = 'network';
+  state.running = true;
+  state.done = false;
+  state.result = null;
+  epochChoice = null;
+  const axis = S.axis === 'hidden' ? 'widths' : 'training-set sizes';
+  announce(`Training ${S.plan.runs.length} networks (${S.plan.grid[0].values.length} ${axis}) on ${network.workers} workers.`);
+  drawAll();
+  render();
+  S.done.then(() => {
+    if (network.current !== S) return;
+    state.running = false;
+    state.done = !S.cancelled;
+    drawAll();
+    render();
+    const peak = curveShape(S.curve)?.peak;
+    announce(`Networks ${S.cancelled ? 'stopped' : 'done'}: ${S.rows.length} of ${S.plan.runs.length} runs in ` +
+             `${((S.finished - S.started) / 1000).toFixed(0)} seconds.${peak ? ` Test error peaks at ${fmt(peak.test_error_median)}, size ${peak.size}.` : ''}`);
+    settle();
+  });
+}
+
 async function runLive() {
   clearTimeout(restartTimer);
+  if (isNetwork(state.config)) return runNetwork();
+  if (netMode()) network.cancel();
+  settle();
   state.mode = 'live';
   state.replayText = state.replayName = null;
   state.done = false;
@@ -183,6 +340,7 @@ function onProgress(msg) {
   state.done = msg.done;
   drawAll();
   if (msg.done) {
+    settle();
     const ax = sweptAxis(state.result.config);
     const peak = pts.find((p) => (p[ax.key] ?? p.p) === ax.peak);
     announce(`Sweep done in ${(msg.ms / 1000).toFixed(1)} seconds.${peak ? ` Median test error at ${ax.key} = ${ax.fixed}: ${fmt(peak.test_mse_median)}.` : ''}`);
@@ -191,9 +349,10 @@ function onProgress(msg) {
 }
 
 async function stop() {
-  await request('stop');
+  if (netMode()) network.cancel(); else await request('stop');
   state.running = false;
   render();
+  if (!netMode()) settle();  // a network sweep settles once its pool has stopped
 }
 
 function scheduleRestart() {
@@ -233,14 +392,21 @@ async function onReady(schema) {
   for (const p of schema.presets) {
     const o = document.createElement('option');
     o.value = p.name;
-    o.textContent = { linear: 'Linear regression (exact theory)', 'relu-features': 'Random ReLU features', legendre: 'Legendre curve fit' }[p.name] || p.name;
+    o.textContent = { linear: 'Linear regression (exact theory)', 'relu-features': 'Random ReLU features', legendre: 'Legendre curve fit',
+                      'nn-mnist1d': 'Neural networks on MNIST-1D (trains 22 networks)' }[p.name] || p.name;
     select.append(o);
   }
   const { config, errors } = await configFromHash(location.hash);
   if (errors.length) notice(`The page address held settings that are not valid (${errors.join('; ')}); they were reset to the ${config.experiment} defaults.`);
   await setConfig(config);
   state.ready = true;
+  network = new NetworkSweep(core, { onChange: (e) => {
+    if (e?.failed) notice(`Run ${e.failed} failed: ${e.error}. The other runs go on.`, 'error');
+    drawNetworkSoon();
+  } });
+  $('net-workers').textContent = String(network.workers);
   window.ddDemo.readyAt = performance.now();
+  readyResolve(true);
   const runUrl = new URLSearchParams(location.search).get('run');
   if (runUrl) replayUrl(runUrl);
   else runLive();
@@ -248,10 +414,34 @@ async function onReady(schema) {
 }
 
 // ---- replay ----
+// A grok-sweep/1 summary of networks (the page's download, `grok double-descent --experiment
+// nn-mnist1d`, any `grok sweep` over hidden or n_train).
+async function replayNetwork(text, name) {
+  if (state.running) await stop();
+  const S = await network.replay(text, name);
+  if (S.error) { notice(`Cannot replay ${name}: ${S.error}`, 'error'); return false; }
+  settle();
+  state.mode = 'network-replay';
+  state.running = false;
+  state.done = true;
+  state.result = null;
+  epochChoice = null;
+  if (S.rows.length < S.plan.runs.length) notice(`${name} is a partial sweep (${S.rows.length} of ${S.plan.runs.length} runs).`, 'info');
+  notice(`${name} is a sweep summary: it holds each run's final errors, so the epoch-wise views stay empty (they need the runs themselves; run the sweep live for them).`, 'info');
+  announce(`Replaying ${name}.`);
+  drawAll();
+  render();
+  return true;
+}
+
 async function replayText(text, name) {
+  let schema = null;
+  try { schema = JSON.parse(text)?.schema; } catch { /* the core's check says what is wrong */ }
+  if (schema === 'grok-sweep/1') return replayNetwork(text, name);
   const reply = await request('check', { text });
   if (reply.error) { notice(`Cannot replay ${name}: ${reply.error}`, 'error'); return false; }
   if (state.running) await stop();
+  settle();
   const j = JSON.parse(text);
   state.mode = 'replay';
   state.replayText = text;
@@ -281,6 +471,7 @@ async function replayUrl(url) {
 // ---- wiring ----
 function wire() {
   charts = createCharts(document);
+  netCharts = createNetworkCharts(document);
   $('run').addEventListener('click', () => runLive());
   $('stop').addEventListener('click', () => stop());
   $('experiment').addEventListener('change', (e) => {
@@ -290,12 +481,19 @@ function wire() {
   });
   $('toggle-noise').addEventListener('click', () => {
     const c = state.config;
-    if (c.noise > 0) { lastNoise = c.noise; setConfig({ ...c, noise: 0 }); } else {
-      const preset = presetOf(c.experiment).noise;
-      setConfig({ ...c, noise: lastNoise || preset || 0.2 });
+    const key = noiseField(c);
+    if (c[key] > 0) { lastNoise = c[key]; setConfig({ ...c, [key]: 0 }); } else {
+      const preset = presetOf(c.experiment)[key];
+      setConfig({ ...c, [key]: lastNoise || preset || 0.2 });
     }
     runLive();
   });
+  $('toggle-samples').addEventListener('click', () => {
+    setConfig({ ...state.config, axis: state.config.axis === 'samples' ? 'model' : 'samples' });
+    runLive();
+  });
+  $('epoch-size').addEventListener('change', (e) => { epochChoice = Number(e.target.value); drawNetwork(); });
+  $('replay-native').addEventListener('click', () => replayUrl(NATIVE_NETWORK_SWEEP));
   $('toggle-ridge').addEventListener('click', () => {
     setConfig({ ...state.config, tune_ridge: !state.config.tune_ridge });
     runLive();
@@ -306,6 +504,11 @@ function wire() {
     drawCurve();
   });
   $('download').addEventListener('click', async () => {
+    if (netMode()) {
+      const S = network.current;
+      if (S?.summary) downloadJson(`${JSON.stringify(S.summary, null, 2)}\n`, `grok-sweep-${state.config.experiment}.json`);
+      return;
+    }
     const name = `dd-${state.result.config.experiment}.json`;
     if (state.mode === 'replay') { downloadJson(state.replayText, name); return; }
     const reply = await request('result');
@@ -335,16 +538,50 @@ function wire() {
   });
 }
 
+// The swept sizes done so far and their median errors: the network experiments' error rates, the
+// closed-form ones' test and train MSE.
+function curveState() {
+  if (netMode()) {
+    const S = network.current;
+    const pts = S?.curve.points ?? [];
+    return { sizes: pts.map((p) => p.size), params: pts.map((p) => p.params), test_error: pts.map((p) => p.test_error_median),
+             train_error: pts.map((p) => p.train_error_median), threshold: S?.curve.threshold ?? null,
+             peak: S ? curveShape(S.curve)?.peak?.size ?? null : null,
+             planned: S?.curve.sizes.length ?? 0, runs: S?.plan.runs.length ?? 0, runs_done: S?.rows.length ?? 0,
+             runs_failed: S?.failed.length ?? 0, workers: network.workers, heatmap: state.heatmap ?? null,
+             epoch_curves: epochCurves(S?.histories ?? []).length,
+             ms: S ? (S.finished ?? performance.now()) - S.started : 0 };
+  }
+  const r = state.result;
+  const ax = r ? sweptAxis(r.config) : null;
+  const pts = r?.points ?? [];
+  return { sizes: pts.map((p) => p[ax.key] ?? p.p), test_error: pts.map((p) => p.test_mse_median),
+           train_error: pts.map((p) => p.train_mse_median), planned: r?.model_sizes.length ?? 0, ms: state.ms };
+}
+
+let readyResolve;
 window.ddDemo = {
+  ready: new Promise((resolve) => { readyResolve = resolve; }),
   state: () => ({
     ready: state.ready, error: state.error, mode: state.mode, running: state.running, done: state.done,
-    experiment: state.result?.config.experiment ?? state.config?.experiment, n: state.result?.config.n_train,
-    points: state.result?.points.length ?? 0, sizes: state.result?.model_sizes.length ?? 0, ms: state.ms,
-    config: state.config, sizeIndex: state.sizeIndex,
+    experiment: netMode() ? state.config?.experiment : state.result?.config.experiment ?? state.config?.experiment,
+    n: state.result?.config.n_train, points: state.result?.points.length ?? 0,
+    config: state.config, sizeIndex: state.sizeIndex, ...curveState(),
   }),
-  result: () => state.result,
-  resultJson: async () => (state.mode === 'replay' ? state.replayText : (await request('result')).text),
-  run: () => runLive(),
+  result: () => (netMode() ? network.current?.curve : state.result),
+  resultJson: async () => {
+    if (netMode()) return network.current?.summary ? JSON.stringify(network.current.summary) : null;
+    return state.mode === 'replay' ? state.replayText : (await request('result')).text;
+  },
+  summary: () => (netMode() ? network.current?.summary ?? null : null),
+  // Starts a sweep of the current settings (optionally over `config`: fields applied first) and
+  // resolves with state() when it has ended: done, stopped, or replaced by another.
+  run: async (config) => {
+    await window.ddDemo.ready;
+    if (config) await setConfig({ ...(config.experiment && config.experiment !== state.config.experiment ? presetOf(config.experiment) : state.config), ...config });
+    await runLive();  // settles the run() of the sweep it replaces
+    return new Promise((resolve) => (state.running ? waiters.push(resolve) : resolve(window.ddDemo.state())));
+  },
   stop: () => stop(),
 };
 

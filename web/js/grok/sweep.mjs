@@ -142,7 +142,7 @@ export class LiveSweep {
     }
     this.current?.batch?.cancel();
     await lab.pause();  // the sweep wants every core
-    this.pool ??= new WorkerPool(new URL('./sweep-worker.mjs', import.meta.url));
+    this.pool ??= new WorkerPool(new URL('../common/sweep-worker.mjs', import.meta.url));
     const atMost = seconds / Math.min(this.pool.size, r.configs.length);
     const planText = JSON.stringify(r.plan);
     const S = this.current = {

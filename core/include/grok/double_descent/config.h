@@ -15,7 +15,8 @@
 namespace grok {
 
 struct DDConfig {
-  // linear | relu-features | legendre (see data.h for what each one samples)
+  // linear | relu-features | legendre (see data.h for what each one samples) | nn-mnist1d (trains
+  // networks: a sweep of training runs, network_dd/plan.h; the fields below marked nn are its own)
   std::string experiment = "linear";
   std::string axis = "model";   // model: sweep the model size p at fixed n; samples: sweep n at fixed p (linear)
   int n_train = 40;             // n: training samples; the peak sits at model size p = n
@@ -35,6 +36,11 @@ struct DDConfig {
   double beta_decay = 0.0;      // linear: beta_j proportional to j^-decay, ||beta|| = 1 (0 = isotropic)
   double degree_damping = 1.0;  // legendre: feature k scaled by 1/(k+1)^q, q = this
   uint64_t seed = 0;            // data of trial t comes from (seed, t): same seed, same sweep
+  int width_min = 2;            // nn, axis model: smallest hidden width H
+  int width_max = 128;          // nn, axis model: largest hidden width H
+  int width = 16;               // nn, axis samples: the fixed hidden width H
+  int epochs = 100;             // nn: training epochs of every run
+  double label_noise = 0.15;    // nn: fraction of training labels redrawn at random (1 = random labels)
 };
 
 const std::vector<FieldSpec>& dd_field_specs();
@@ -82,8 +88,13 @@ TextPairs dd_params_from_settings(const DDConfig& c);
 // The sweep's sizes: for axis model, `points` log-spaced model sizes in [p_min, p_max], plus n/2, n-1,
 // n, n+1, 2n, 4n and 10n where they fall inside the range (the peak and the points the docs compare);
 // for axis samples, log-spaced training-set sizes in [n_min, n_max] plus p/2, p-1, p, p+1, 2p, 4p.
+// Network experiments: the log-spaced widths in [width_min, width_max] (or sizes in [n_min, n_max])
+// alone, rounded to whole numbers and without repeats.
 std::vector<int> dd_model_sizes(const DDConfig& c);
 bool dd_sample_axis(const DDConfig& c);
+// Whether the experiment trains networks (nn-*): a sweep of training runs (network_dd/plan.h), not a
+// closed-form fit (DDSweep refuses it).
+bool dd_network_experiment(const DDConfig& c);
 int dd_max_samples(const DDConfig& c);  // the largest training set a trial draws
 
 }  // namespace grok

@@ -1,11 +1,12 @@
-// A worker of the live sweep's pool (common/worker-pool.mjs): its own wasm instance, one planned run
+// A worker of the live sweeps' pools (common/worker-pool.mjs: the grokking page's phase diagram and the
+// double-descent page's network experiments): its own wasm instance, one planned run
 // per request, from step 0 to its end (or to grokking when the sweep stops at grok). It reports
 // progress while it trains and answers with the run's row of the sweep summary (built by the core:
 // Session.sweepRow) and its run file, so a cell of the phase diagram can open the run.
 //   request {type: 'sweep-run', job, config, plan (grok-sweep-plan/1 text), index}
 //   -> reply {row, run (run-file text), ms} or {error}
 //   unasked {type: 'progress', job, step, steps} about every PROGRESS_MS while it trains
-import { serve } from '../common/worker-host.mjs';
+import { serve } from './worker-host.mjs';
 
 const PROGRESS_MS = 250;
 const CHUNK_STEPS = 25;
