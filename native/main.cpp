@@ -11,13 +11,6 @@
 
 #include "commands.h"
 
-namespace grok_cli {
-int fail(const std::string& message, int status) {
-  std::fprintf(stderr, "grok: error: %s\n", message.c_str());
-  return status;
-}
-}  // namespace grok_cli
-
 int main(int argc, char** argv) {
 #if defined(__GLIBC__)
   // The progress measures build a few MB of temporaries per snapshot. glibc serves blocks over

@@ -61,6 +61,8 @@ test('a small network sweep fills the curve, the epoch chart and the heatmap', {
   assert.deepEqual(drawn.epochs.filter((l) => l.startsWith('test error')), ['test error, H = 4', 'test error, H = 25', 'test error, H = 64']);
   assert.equal(drawn.table, 4);
   assert.ok(drawn.closedHidden && !drawn.netHidden);
+  assert.match(await page.getAttribute('[data-role="net-heatmap"]', 'aria-label'), /4 widths up, \d+ evaluations across/);
+  assert.match(await page.getAttribute('canvas[data-chart="net-error"]', 'aria-label'), /4 of 4 sizes/);
   // Picking another middle curve redraws the epoch chart with it.
   await page.selectOption('[data-role="epoch-size"]', '10');
   const labels = await page.evaluate(() => window.Chart.getChart(document.querySelector('canvas[data-chart="net-epochs"]')).data.datasets.map((d) => d.label));

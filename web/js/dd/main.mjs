@@ -212,6 +212,17 @@ function drawNetwork() {
   const chosen = sizes.length ? [...new Set([sizes[0], middle, sizes[sizes.length - 1]])] : [];
   updateNetworkEpochs(netCharts, curves, chosen, S.axis);
   state.heatmap = drawHeatmap(netCharts.heatmap, curves, S.axis);
+  // The labels state what the pictures show, for a screen reader.
+  const h = state.heatmap;
+  netCharts.heatmap.setAttribute('aria-label', h.rows
+    ? `Heatmap of median test error, ${h.rows} ${S.axis === 'hidden' ? 'widths' : 'training-set sizes'} up, ${h.columns} evaluations across (log-spaced epochs); from ${fmt(h.lo)} (dark) to ${fmt(h.hi)} (bright)`
+    : 'Heatmap of median test error: no run has finished yet');
+  const shape = curveShape(S.curve);
+  const x = S.axis === 'hidden' ? 'H' : 'n';
+  netCharts.error.canvas.setAttribute('aria-label', `Median test and train error against ${S.axis === 'hidden' ? 'parameter count' : 'training-set size'}, ` +
+    `${S.curve.points.length} of ${S.curve.sizes.length} sizes` +
+    (shape?.peak ? `; test error ${fmt(shape.dip.test_error_median)} at ${x} = ${shape.dip.size}, peak ${fmt(shape.peak.test_error_median)} at ${x} = ${shape.peak.size}, ${fmt(shape.last.test_error_median)} at ${x} = ${shape.last.size}` : '') +
+    (S.curve.threshold ? `; vertical line at the interpolation threshold, ${x} = ${S.curve.threshold.size}` : ''));
   drawNetworkTable(S);
 }
 
