@@ -101,7 +101,8 @@ test('a small network sweep fills the curve, the epoch chart and the heatmap', {
 });
 
 test('Stop ends a network sweep, and ddDemo.run() resolves when it has ended', { timeout: 60000 }, async () => {
-  await open(SMALL.replace('epochs=20', 'epochs=400'));
+  // Long enough that Stop comes first: the widest run (H = 192, 4000 steps) takes seconds.
+  await open('experiment=nn-mnist1d&n_train=2000&n_test=300&epochs=200&width_min=4&width_max=192&points=4&trials=1');
   await page.waitForFunction(() => window.ddDemo.state().running);
   const ended = page.evaluate(() => window.ddDemo.run().then((s) => ({ running: s.running, runs_done: s.runs_done })));
   await page.waitForFunction(() => window.ddDemo.state().running);
