@@ -103,9 +103,12 @@ test('a small network sweep fills the curve, the epoch chart and the heatmap', {
 test('Stop ends a network sweep, and ddDemo.run() resolves when it has ended', { timeout: 60000 }, async () => {
   // Long enough that Stop comes first: the widest run (H = 192, 4000 steps) takes seconds.
   await open('experiment=nn-mnist1d&n_train=2000&n_test=300&epochs=200&width_min=4&width_max=192&points=4&trials=1');
+  // The page starts a sweep on load: stop it first, so the Stop below meets the sweep run() starts.
   await page.waitForFunction(() => window.ddDemo.state().running);
+  await page.evaluate(() => window.ddDemo.stop());
+  await page.waitForFunction(() => !window.ddDemo.state().running);
   const ended = page.evaluate(() => window.ddDemo.run().then((s) => ({ running: s.running, runs_done: s.runs_done })));
-  await page.waitForFunction(() => window.ddDemo.state().running);
+  await page.waitForFunction(() => window.ddDemo.state().running && window.ddDemo.state().runs_done === 0);
   await page.evaluate(() => window.ddDemo.stop());
   const r = await ended;
   assert.equal(r.running, false);
