@@ -38,7 +38,9 @@ endfunction()
 # batch of sources instead of once per file (a clean native build: 6.7 -> 4.3 min on 2 cores; the
 # wasm and sanitizer builds likewise), which is most of ./scripts/test's time. Results are the same
 # bits: no fast-math and no FP contraction, so inlining across a batch cannot change a sum.
-# -DGROK_UNITY_BUILD=OFF builds file by file (quicker rebuilds of one file while editing).
+# -DGROK_UNITY_BUILD=OFF builds file by file (quicker rebuilds of one file while editing). The
+# sanitizer preset builds file by file, as before: its unity build under ASan with debug info looked
+# slow (a fifth done after 8 minutes, beside the Slurm test) and there was no time to compare it.
 option(GROK_UNITY_BUILD "Compile sources in batches (faster clean builds)" ON)
 function(grok_unity target batch)
   if(GROK_UNITY_BUILD)
