@@ -8,6 +8,7 @@
 // The network experiments (nn-mnist1d: network_dd/plan.h) are sweeps of training runs the page runs
 // on its worker pool (web/js/common/sweep-worker.mjs), planned and drawn by the core:
 //   m.ddNetworkPlan(configJson)          -> {config, plan: <grok-sweep-plan/1>, configs: [...]} or {error}
+//                                           (at most grok_wasm::kMaxPageRuns runs, replies.h)
 //   m.ddNetworkCurve(planJson, rowsJson) -> the curve of the finished rows (network_dd_curve) or {error}
 //   m.ddNetworkReplay(summaryText)       -> {plan, rows, curve} of a grok-sweep/1 file or {error}
 #include <emscripten/bind.h>
@@ -19,6 +20,7 @@
 #include "grok/double_descent/result_file.h"
 #include "grok/double_descent/sweep.h"
 #include "grok/network_dd/plan.h"
+#include "replies.h"
 
 namespace {
 using nlohmann::json;
@@ -59,7 +61,7 @@ class DDSession {
   std::unique_ptr<grok::DDSweep> sweep_;
 };
 
-std::string error_json(const std::string& message) { return json{{"error", message}}.dump(); }
+using grok_wasm::error_json;
 
 std::string network_plan(const std::string& config_json) {
   const json j = json::parse(config_json, nullptr, false);
@@ -67,12 +69,13 @@ std::string network_plan(const std::string& config_json) {
   grok::DDConfig c;
   std::string err = grok::dd_resolve_config(j, c);
   if (!err.empty()) return error_json(err);
+  // Bounded before planning, as the grokking page's grid is: sizes x seeds.
+  err = grok_wasm::check_page_runs(long(grok::dd_model_sizes(c).size()) * c.trials, "sweep", "sizes x trials");
+  if (!err.empty()) return error_json(err);
   grok::SweepPlan plan;
   err = grok::network_dd_plan(c, plan);
   if (!err.empty()) return error_json(err);
-  json configs = json::array();
-  for (const auto& r : plan.runs) configs.push_back(grok::config_to_json(r.config));
-  return json{{"config", grok::dd_config_to_json(c)}, {"plan", grok::plan_to_json(plan)}, {"configs", configs}}.dump();
+  return grok_wasm::plan_reply(plan, {{"config", grok::dd_config_to_json(c)}});
 }
 
 std::string network_curve(const std::string& plan_json, const std::string& rows_json) {

@@ -19,11 +19,12 @@
 #include "grok/grokking/presets.h"
 #include "grok/grokking/run_file.h"
 #include "grok/grokking/schema.h"
+#include "replies.h"
 
 namespace {
 using nlohmann::json;
 
-std::string error_json(const std::string& message) { return json{{"error", message}}.dump(); }
+using grok_wasm::error_json;
 
 bool read_pairs(const std::string& text, grok::TextPairs& out) {
   const json j = json::parse(text, nullptr, false);

@@ -11,15 +11,13 @@
 #include <string>
 
 #include "grok/grokking/sweep.h"
+#include "replies.h"
 
 namespace {
 using nlohmann::json;
 
-// Runs one page may plan: a sweep this size keeps every run file in memory so a cell can open its
-// run (a few hundred kB each); larger ones belong to `grok sweep` (which has no such limit).
-constexpr long kMaxPageRuns = 1000;
-
-std::string error_json(const std::string& message) { return json{{"error", message}}.dump(); }
+using grok_wasm::error_json;
+using grok_wasm::kMaxPageRuns;
 
 std::string sweep_plan(const std::string& preset, const std::string& base_json, const std::string& specs_json,
                        const std::string& seeds_json) {
@@ -47,15 +45,12 @@ std::string sweep_plan(const std::string& preset, const std::string& base_json, 
   }
   long total = static_cast<long>(seeds.size());
   for (const auto& a : axes) total = std::min(total * static_cast<long>(a.values.size()), kMaxPageRuns + 1);
-  if (total > kMaxPageRuns)
-    return error_json("the grid has more than " + std::to_string(kMaxPageRuns) +
-                      " runs (grid points x seeds), the most the page runs; use grok sweep for more");
+  err = grok_wasm::check_page_runs(total, "grid", "grid points x seeds");
+  if (!err.empty()) return error_json(err);
   grok::SweepPlan plan;
   err = grok::make_plan(preset, base, axes, seeds, plan);
   if (!err.empty()) return error_json(err);
-  json configs = json::array();
-  for (const auto& r : plan.runs) configs.push_back(grok::config_to_json(r.config));
-  return json{{"plan", grok::plan_to_json(plan)}, {"configs", configs}}.dump();
+  return grok_wasm::plan_reply(plan);
 }
 
 std::string sweep_summary(const std::string& plan_json, const std::string& rows_json, const std::string& incomplete_json,

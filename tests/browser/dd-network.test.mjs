@@ -119,6 +119,16 @@ test('Stop ends a network sweep, and ddDemo.run() resolves when it has ended', {
   assert.deepEqual(page.errors, []);
 });
 
+test('a sweep larger than the page holds is refused with a notice naming the limit', { timeout: 30000 }, async () => {
+  await open('experiment=nn-mnist1d&trials=1000');
+  await page.waitForFunction(() => document.querySelector('[data-role="notices"]').textContent.includes('runs'));
+  assert.match(await page.textContent('[data-role="notices"]'),
+               /the sweep has more than 1000 runs \(sizes x trials\), the most the page runs; use grok sweep for more/);
+  await page.evaluate(() => window.ddDemo.stop());  // the defaults it fell back to
+  assert.equal((await state()).config.trials, 2);
+  assert.deepEqual(page.errors, []);
+});
+
 test('the native sweep replays: its peak near the interpolation threshold', { timeout: 30000 }, async () => {
   await open(SMALL.replace('epochs=20', 'epochs=400'));
   await page.click('[data-role="replay-native"]');
