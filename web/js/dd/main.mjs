@@ -10,7 +10,9 @@ import { buildSettingsForm } from '../common/fields.mjs';
 import { downloadJson, readFile, readUrl } from '../common/files.mjs';
 import { Core } from '../common/core.mjs';
 import { NetworkSweep, epochCurves } from './network.mjs';
-import { createNetworkCharts, updateNetworkError, updateNetworkEpochs, drawHeatmap } from './network-charts.mjs';
+import { createNetworkCharts } from './network-charts.mjs';
+import { curveShape, networkStatus, drawNetworkViews } from './network-view.mjs';
+import { fmt, escapeHtml } from './text.mjs';
 
 const DEFAULT_EXPERIMENT = 'legendre';  // the picture a reader understands at a glance; cheap to compute
 // The native preset's whole sweep (mnist1d-dd, 19 widths; docs/deep-learning.md), shipped with the page.
@@ -90,56 +92,11 @@ function fail(text) {
 }
 
 // ---- status ----
-const fmt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(4)).toString());
-
-function networkStatus() {
-  const S = network?.current;
-  if (!S) return 'Ready.';
-  const b = S.plan.base_config;
-  const modelwise = S.axis === 'hidden';
-  const parts = [S.live ? '<b>Live</b>' : `<b>Replay</b> ${escapeHtml(S.name || '')}`];
-  parts.push(`MLP on ${escapeHtml(b.dataset)}, ${modelwise ? `n = ${b.n_train}` : `H = ${b.hidden}`}, ` +
-             `${Math.round(b.label_noise * 100)}% labels redrawn, ${b.epochs} epochs`);
-  const total = S.plan.runs.length;
-  parts.push(`${S.rows.length}/${total} runs${S.failed.length ? `, ${S.failed.length} failed` : ''}`);
-  if (S.live) {
-    const secs = ((S.finished ?? performance.now()) - S.started) / 1000;
-    parts.push(S.finished ? `${S.cancelled ? 'stopped' : 'done'} in ${secs.toFixed(1)} s on ${network.workers} workers`
-                          : `${S.running.size} running on ${network.workers} workers, ${secs.toFixed(0)} s`);
-  }
-  const shape = curveShape(S.curve);
-  if (shape) {
-    const x = modelwise ? 'H' : 'n';
-    const at = (p) => `${fmt(p.test_error_median)} at ${x} = ${p.size}`;
-    parts.push(shape.peak ? `test error ${at(shape.dip)}, peak <b>${at(shape.peak)}</b>, ${at(shape.last)}`
-                          : `test error ${at(shape.first)} … ${at(shape.last)}`);
-  }
-  const t = S.curve.threshold;
-  if (t) parts.push(modelwise ? `fits its training set from H = ${t.size}` : `fits its training set up to n = ${t.size}`);
-  return parts.map((p) => `<span>${p}</span>`).join('');
-}
-
-// The double-descent shape of a network curve: the lowest test error before the threshold (dip),
-// the highest between it and the threshold (peak: the interpolation peak sits at or just below the
-// threshold), and the last size. No peak without a threshold or when nothing rises after the dip.
-function curveShape(curve) {
-  const pts = curve.points;
-  if (!pts.length) return null;
-  const out = { first: pts[0], last: pts[pts.length - 1], dip: null, peak: null };
-  const t = curve.threshold ? pts.findIndex((p) => p.size === curve.threshold.size) : -1;
-  if (t < 1) return out;
-  let d = 0;
-  for (let i = 1; i < t; ++i) if (pts[i].test_error_median < pts[d].test_error_median) d = i;
-  let k = d;
-  for (let i = d + 1; i <= t; ++i) if (pts[i].test_error_median > pts[k].test_error_median) k = i;
-  if (k > d) { out.dip = pts[d]; out.peak = pts[k]; }
-  return out;
-}
 
 function statusText() {
   const r = state.result;
   if (!state.ready) return state.error ? 'Not available.' : 'Loading the WebAssembly module…';
-  if (netMode()) return networkStatus();
+  if (netMode()) return networkStatus(network?.current, network?.workers);
   if (!r) return 'Ready.';
   const c = r.config;
   const parts = [];
@@ -151,10 +108,6 @@ function statusText() {
   const peak = r.points.find((p) => (p[ax.key] ?? p.p) === ax.peak);
   if (peak) parts.push(`median test MSE at ${ax.key} = ${ax.fixed}: <b>${fmt(peak.test_mse_median)}</b>`);
   return parts.map((s) => `<span>${s}</span>`).join('');
-}
-
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[ch]));
 }
 
 function render() {
@@ -196,46 +149,7 @@ function drawNetworkSoon() {
 function drawNetwork() {
   const S = network?.current;
   if (!S) return;
-  updateNetworkError(netCharts, S.curve);
-  const curves = epochCurves(S.histories);
-  const sizes = curves.map((c) => c.size);
-  const select = $('epoch-size');
-  const options = sizes.map(String);
-  if ([...select.options].map((o) => o.value).join() !== options.join()) {
-    select.replaceChildren(...sizes.map((v) => new Option(S.axis === 'hidden' ? `H = ${v}` : `n = ${v}`, String(v))));
-  }
-  select.disabled = sizes.length === 0;
-  // Until the reader picks one, the middle curve is the threshold's size (else the median size).
-  const t = S.curve.threshold?.size;
-  const middle = sizes.includes(epochChoice) ? epochChoice : sizes.includes(t) ? t : sizes[Math.floor(sizes.length / 2)];
-  if (middle !== undefined) select.value = String(middle);
-  const chosen = sizes.length ? [...new Set([sizes[0], middle, sizes[sizes.length - 1]])] : [];
-  updateNetworkEpochs(netCharts, curves, chosen, S.axis);
-  state.heatmap = drawHeatmap(netCharts.heatmap, curves, S.axis);
-  // The labels state what the pictures show, for a screen reader.
-  const h = state.heatmap;
-  netCharts.heatmap.setAttribute('aria-label', h.rows
-    ? `Heatmap of median test error, ${h.rows} ${S.axis === 'hidden' ? 'widths' : 'training-set sizes'} up, ${h.columns} evaluations across (log-spaced epochs); from ${fmt(h.lo)} (dark) to ${fmt(h.hi)} (bright)`
-    : 'Heatmap of median test error: no run has finished yet');
-  const shape = curveShape(S.curve);
-  const x = S.axis === 'hidden' ? 'H' : 'n';
-  netCharts.error.canvas.setAttribute('aria-label', `Median test and train error against ${S.axis === 'hidden' ? 'parameter count' : 'training-set size'}, ` +
-    `${S.curve.points.length} of ${S.curve.sizes.length} sizes` +
-    (shape?.peak ? `; test error ${fmt(shape.dip.test_error_median)} at ${x} = ${shape.dip.size}, peak ${fmt(shape.peak.test_error_median)} at ${x} = ${shape.peak.size}, ${fmt(shape.last.test_error_median)} at ${x} = ${shape.last.size}` : '') +
-    (S.curve.threshold ? `; vertical line at the interpolation threshold, ${x} = ${S.curve.threshold.size}` : ''));
-  drawNetworkTable(S);
-}
-
-function drawNetworkTable(S) {
-  const modelwise = S.axis === 'hidden';
-  const head = [modelwise ? 'H' : 'n', 'parameters', 'seeds', 'test error median', 'q25', 'q75', 'train error median', 'test loss median'];
-  const t = S.curve.threshold?.size;
-  const rows = S.curve.points.map((p) => {
-    const cells = [p.size, p.params.toLocaleString('en'), p.runs, fmt(p.test_error_median), fmt(p.test_error_q25), fmt(p.test_error_q75),
-      fmt(p.train_error_median), fmt(p.test_loss_median)];
-    return `<tr${p.size === t ? ' class="peak"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-  });
-  $('table').innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody>`;
+  state.heatmap = drawNetworkViews(S, netCharts, { select: $('epoch-size'), table: $('table'), epochChoice });
 }
 
 function drawAll() {
@@ -427,9 +341,9 @@ async function onReady(schema) {
 // ---- replay ----
 // A grok-sweep/1 summary of networks (the page's download, `grok double-descent --experiment
 // nn-mnist1d`, any `grok sweep` over hidden or n_train).
-async function replayNetwork(text, name) {
+async function replayNetwork(text, name, summary) {
   if (state.running) await stop();
-  const S = await network.replay(text, name);
+  const S = await network.replay(text, name, summary);
   if (S.error) { notice(`Cannot replay ${name}: ${S.error}`, 'error'); return false; }
   settle();
   state.mode = 'network-replay';
@@ -446,14 +360,14 @@ async function replayNetwork(text, name) {
 }
 
 async function replayText(text, name) {
-  let schema = null;
-  try { schema = JSON.parse(text)?.schema; } catch { /* the core's check says what is wrong */ }
-  if (schema === 'grok-sweep/1') return replayNetwork(text, name);
+  let parsed = null;
+  try { parsed = JSON.parse(text); } catch { /* the core's check says what is wrong */ }
+  if (parsed?.schema === 'grok-sweep/1') return replayNetwork(text, name, parsed);
   const reply = await request('check', { text });
   if (reply.error) { notice(`Cannot replay ${name}: ${reply.error}`, 'error'); return false; }
   if (state.running) await stop();
   settle();
-  const j = JSON.parse(text);
+  const j = parsed;  // the core has checked it
   state.mode = 'replay';
   state.replayText = text;
   state.replayName = name;

@@ -8,6 +8,7 @@
 // Okabe-Ito colours, and every series also differs by dash pattern or point shape.
 import { OKABE_ITO, viridis } from '../common/palette.mjs';
 import { base, verticalLine } from './charts.mjs';
+import { minOf, maxOf } from '../common/numbers.mjs';
 
 const C = OKABE_ITO;
 const BAND = 'rgba(213, 94, 0, 0.15)';
@@ -131,10 +132,10 @@ export function drawHeatmap(canvas, curves, axis) {
     return { rows: 0, columns: 0 };
   }
   const all = rows.flatMap((c) => c.test.filter(Number.isFinite));
-  const lo = Math.min(...all), hi = Math.max(...all);
+  const lo = minOf(all), hi = maxOf(all);
   const span = hi - lo || 1;
-  const emin = Math.min(...rows.map((c) => c.epochs.find((e) => e > 0)));
-  const emax = Math.max(...rows.map((c) => c.epochs[c.epochs.length - 1]));
+  const emin = minOf(rows.map((c) => c.epochs.find((e) => e > 0)));
+  const emax = maxOf(rows.map((c) => c.epochs[c.epochs.length - 1]));
   const lx = (e) => left + (Math.log(e / emin) / Math.log(emax / emin || 2)) * w;
   const rowH = h / rows.length;
   let columns = 0;

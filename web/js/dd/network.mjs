@@ -6,6 +6,7 @@
 // threshold). The run files' metrics give the epoch-wise views. The download is grok-sweep/1, what
 // `grok double-descent --experiment nn-mnist1d` (a `grok sweep`) writes, and a summary replays here.
 import { WorkerPool, defaultPoolSize } from '../common/worker-pool.mjs';
+import { minOf } from '../common/numbers.mjs';
 
 const sizeOf = (axis, config) => (axis === 'hidden' ? config.hidden : config.n_train);
 
@@ -35,7 +36,7 @@ export function epochCurves(histories) {
     bySize.get(h.size).push(h);
   }
   return [...bySize.entries()].sort((a, b) => a[0] - b[0]).map(([size, runs]) => {
-    const length = Math.min(...runs.map((r) => r.epochs.length));
+    const length = minOf(runs.map((r) => r.epochs.length));
     const at = (key) => Array.from({ length }, (_, j) => medianOf(runs.map((r) => r[key][j])));
     return { size, runs: runs.length, epochs: runs[0].epochs.slice(0, length), test: at('test'), train: at('train') };
   });
@@ -122,7 +123,8 @@ export class NetworkSweep {
 
   // A grok-sweep/1 summary of a sweep over hidden or n_train (from here, `grok double-descent
   // --experiment nn-mnist1d` or any `grok sweep`): the curve of its rows. {error} if it is not one.
-  async replay(text, name) {
+  // `summary` is the text parsed (the caller has read its schema).
+  async replay(text, name, summary) {
     const r = await this.core.networkReplay(text);
     if (r.error) return { error: r.error };
     this.cancel();
@@ -130,7 +132,7 @@ export class NetworkSweep {
     this.current = {
       live: false, name, plan: r.plan, planText: JSON.stringify(r.plan), axis: r.curve.axis, rows: r.rows,
       histories: [], curve: r.curve, running: new Map(), failed: [], started: now, finished: now, cancelled: false,
-      summary: JSON.parse(text), batch: null, curveTicket: 0, done: Promise.resolve(),
+      summary, batch: null, curveTicket: 0, done: Promise.resolve(),
     };
     this.onChange();
     return this.current;
