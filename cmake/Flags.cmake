@@ -35,12 +35,11 @@ function(grok_target_flags target)
 endfunction()
 
 # Unity builds: a clean build of every target parses Eigen, nlohmann/json, CLI11 and Catch2 once per
-# batch of sources instead of once per file (a clean native build: 6.7 -> 4.3 min on 2 cores; the
-# wasm and sanitizer builds likewise), which is most of ./scripts/test's time. Results are the same
-# bits: no fast-math and no FP contraction, so inlining across a batch cannot change a sum.
-# -DGROK_UNITY_BUILD=OFF builds file by file (quicker rebuilds of one file while editing). The
-# sanitizer preset builds file by file, as before: its unity build under ASan with debug info looked
-# slow (a fifth done after 8 minutes, beside the Slurm test) and there was no time to compare it.
+# batch of sources instead of once per file (a clean native build: 6.7 -> 4.3 min on 2 cores; wasm
+# 583 -> 370 s of compile; the sanitizer preset 1180 -> 941 s of CPU, 10.5 -> 8.2 min), which is most
+# of ./scripts/test's time. Results are the same bits: no fast-math and no FP contraction, so
+# inlining across a batch cannot change a sum. -DGROK_UNITY_BUILD=OFF builds file by file (quicker
+# rebuilds of one file while editing).
 option(GROK_UNITY_BUILD "Compile sources in batches (faster clean builds)" ON)
 function(grok_unity target batch)
   if(GROK_UNITY_BUILD)
