@@ -2,10 +2,16 @@
 // wasm-train: `grok train` on the WebAssembly build, under Node. Same flags, same run file, so the
 // browser build can be checked headless against the native one:
 //   node scripts/wasm-train.mjs --preset browser --seed 1 --steps 100 --out run.json
-// Flags come from the core's field table (Module.schema()), never restated here.
+// Flags come from the core's field table (Module.schema()), never restated here. Fashion-MNIST comes
+// from $GROK_FASHION_MNIST_DIR, else the pages' subset (web/data/fashion-mnist/), handed over as the
+// page does it (web/js/common/datasets.mjs), so a native run with the same directory is the same run.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadGrokWasm } from './lib/load-wasm.mjs';
+import { provideDataset } from '../web/js/common/datasets.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function fail(message) {
   process.stderr.write(`wasm-train: error: ${message}\n`);
@@ -61,6 +67,9 @@ for (const [name, text] of Object.entries(given)) {
   if (f.kind !== 'choice' && f.kind !== 'bool' && !Number.isFinite(config[name])) fail(`${f.flag}: '${text}' is not a number`);
 }
 
+const fashionDir = process.env.GROK_FASHION_MNIST_DIR || path.join(root, 'web', 'data', 'fashion-mnist');
+const missing = await provideDataset(grok, config, async (name) => fs.promises.readFile(path.join(fashionDir, name)));
+if (missing) fail(missing);
 const session = new grok.Session();
 const err = session.init(JSON.stringify(config));
 if (err) fail(err);

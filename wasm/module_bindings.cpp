@@ -8,10 +8,14 @@
 //   m.paramsFromSettings(table, preset, configJson) -> [[key, text], ...] (the shortest address)
 //   m.checkField(table, name, text) -> {value} or {error}
 //   m.estimateCost(configJson) -> core/grokking/cost.h as JSON, or {error}
+//   m.fashionMnistFiles() -> the four file names; m.provideFashionMnistFile(name, Uint8Array of the
+//       decompressed file) -> "" or what is wrong (the page has no files: common/datasets.mjs fetches
+//       web/data/fashion-mnist/ and hands it over)
 #include <emscripten/bind.h>
 
 #include <string>
 
+#include "grok/data/fashion_mnist.h"
 #include "grok/double_descent/config.h"
 #include "grok/double_descent/result_file.h"
 #include "grok/double_descent/schema.h"
@@ -116,6 +120,13 @@ std::string dd_check_result(const std::string& text) {
   return grok::dd_result_from_json(j, r);
 }
 
+// embind passes a Uint8Array to a std::string parameter as its bytes.
+std::string provide_fashion_mnist_file(const std::string& name, const std::string& bytes) {
+  return grok::provide_fashion_mnist_file(name, bytes);
+}
+
+std::string fashion_mnist_files() { return json(grok::fashion_mnist_file_names()).dump(); }
+
 std::string simd_in_use() { return Eigen::SimdInstructionSetsInUse(); }
 
 }  // namespace
@@ -130,4 +141,6 @@ EMSCRIPTEN_BINDINGS(grok_module) {
   emscripten::function("paramsFromSettings", &params_from_settings);
   emscripten::function("checkField", &check_field);
   emscripten::function("estimateCost", &estimate_cost);
+  emscripten::function("fashionMnistFiles", &fashion_mnist_files);
+  emscripten::function("provideFashionMnistFile", &provide_fashion_mnist_file);
 }

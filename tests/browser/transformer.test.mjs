@@ -4,7 +4,7 @@
 // printed, not asserted (docs/results.md records it; the target is 20 s on a quiet 2-core machine).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, waitReady, screenshot } from './lib/harness.mjs';
+import { startSite, waitReady, screenshot, watchMemorization, memorizedState } from './lib/harness.mjs';
 
 const TIMEOUT_MS = 120000;
 let site, page;
@@ -20,19 +20,13 @@ test('browser-transformer memorizes, plateaus and groks after pressing Play', { 
   assert.equal(await page.inputValue('[data-role="preset"]'), 'browser-transformer');
   assert.equal((await page.evaluate(() => window.grokDemo.config())).model, 'transformer');
   // Record the test accuracy the page shows at the moment it reports memorization.
-  await page.evaluate(() => {
-    window.__atMemorize = null;
-    window.__poll = setInterval(() => {
-      const s = window.grokDemo.state();
-      if (s.memorize_step != null && window.__atMemorize == null) window.__atMemorize = s;
-    }, 20);
-  });
+  await watchMemorization(page);
   const t0 = Date.now();
   await page.click('[data-role="play"]');
   await page.waitForFunction(() => window.grokDemo.state().grok_step != null, null, { timeout: TIMEOUT_MS, polling: 100 });
   const seconds = (Date.now() - t0) / 1000;
   const st = await page.evaluate(() => window.grokDemo.state());
-  const atMem = await page.evaluate(() => window.__atMemorize);
+  const atMem = await memorizedState(page);
   console.log(`# browser-transformer grokked at step ${st.grok_step} after ${seconds.toFixed(1)} s ` +
               `(memorized at ${st.memorize_step}, test accuracy then ${atMem.test_acc.toFixed(2)})`);
   assert.ok(st.test_acc >= 0.99, `test accuracy ${st.test_acc}`);

@@ -49,6 +49,48 @@ for (const seed of [0, 7]) {
   });
 }
 
+// The pages' Fashion-MNIST: the wasm core is handed the site's subset (web/js/common/datasets.mjs, as
+// the page's worker does) and the native one reads the same directory: the same examples, weights
+// and first steps. The seeded subset is drawn from the 2000 shipped images, so it checks the bytes
+// handed over end to end, not just that something loaded.
+test('omnigrok-browser on the shipped Fashion-MNIST subset: native and wasm agree', () => {
+  const subset = path.join(root, 'web', 'data', 'fashion-mnist');
+  const flags = ['train', '--preset', 'omnigrok-browser', '--steps', '40', '--eval-every', '10'];
+  const out = path.join(tmp, 'omni-n.json');
+  execFileSync(grok, [...flags, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'],
+                                                 env: { ...process.env, GROK_FASHION_MNIST_DIR: subset } });
+  const native = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const env = { ...process.env };
+  delete env.GROK_FASHION_MNIST_DIR;  // wasm-train's default is the site's subset
+  const wout = path.join(tmp, 'omni-w.json');
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'wasm-train.mjs'), ...flags.slice(1), '--out', wout],
+               { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const wasm = JSON.parse(fs.readFileSync(wout, 'utf8'));
+  assert.equal(wasm.summary.split_hash, native.summary.split_hash, 'examples differ');
+  assert.equal(wasm.summary.init_param_hash, native.summary.init_param_hash, 'initial weights differ');
+  assert.equal(wasm.metrics.length, native.metrics.length);
+  for (let i = 0; i < native.metrics.length; i++) {
+    const n = native.metrics[i], w = wasm.metrics[i];
+    for (const key of ['train_loss', 'test_loss', 'weight_norm']) {
+      const rel = Math.abs(w[key] - n[key]) / Math.max(1e-12, Math.abs(n[key]));
+      assert.ok(rel < 1e-3, `step ${n.step} ${key}: native ${n[key]} wasm ${w[key]} (rel ${rel})`);
+    }
+  }
+  // Debian's full files give another subset: the hash above depends on which files were read.
+  const debian = path.join(tmp, 'omni-d.json');
+  execFileSync(grok, ['train', '--preset', 'omnigrok-browser', '--steps', '1', '--out', debian], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  assert.notEqual(JSON.parse(fs.readFileSync(debian, 'utf8')).summary.split_hash, native.summary.split_hash);
+});
+
+test('wasm-train says which Fashion-MNIST file it could not load', () => {
+  let message = '';
+  try {
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'wasm-train.mjs'), '--preset', 'omnigrok-browser', '--out', path.join(tmp, 'x.json')],
+                 { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROK_FASHION_MNIST_DIR: path.join(tmp, 'nowhere') } });
+  } catch (e) { message = e.stderr.toString(); }
+  assert.match(message, /fashion-mnist: train-images-idx3-ubyte\.gz could not be loaded \(ENOENT/);
+});
+
 test('wasm-train rejects a bad flag value with the field and range', () => {
   let message = '';
   try {

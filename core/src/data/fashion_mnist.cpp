@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <numeric>
 
 #if defined(GROK_HAS_ZLIB) && !defined(__EMSCRIPTEN__)
@@ -76,8 +79,39 @@ std::string join_path(std::string dir, const std::string& name) {
   return dir + "/" + name;
 }
 
-// read_gzip_file with the loader's one-line messages.
-std::string read_dataset_file(const std::string& path, std::string& bytes) {
+// The files a front end handed over (provide_fashion_mnist_file), by name. Written before training
+// starts and read while loading; the mutex makes a load beside a late provide safe natively.
+struct ProvidedFiles {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const std::string>> by_name;
+};
+ProvidedFiles& provided_files() {
+  static ProvidedFiles files;
+  return files;
+}
+
+std::shared_ptr<const std::string> find_provided(const std::string& name) {
+  ProvidedFiles& p = provided_files();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  const auto it = p.by_name.find(name);
+  return it == p.by_name.end() ? nullptr : it->second;
+}
+
+// The bytes of `name` in `dir`: the provided ones when the spec names no directory, else read_gzip_file
+// with the loader's one-line messages.
+std::string read_dataset_file(const std::string& dir, bool default_dir, const std::string& name, std::string& bytes) {
+  if (default_dir) {
+    if (const auto given = find_provided(name)) {
+      bytes = *given;
+      return "";
+    }
+  }
+#if defined(__EMSCRIPTEN__)
+  (void)dir;
+  return "fashion-mnist: " + name + " has not been provided: files cannot be read here (the page fetches them " +
+         "and hands the core their bytes)";
+#else
+  const std::string path = join_path(dir, name);
 #ifdef GROK_READS_GZIP
   // Checked first so that the common case (the package is not installed) says how to fix it.
   std::error_code ec;
@@ -86,16 +120,20 @@ std::string read_dataset_file(const std::string& path, std::string& bytes) {
 #endif
   const std::string err = read_gzip_file(path, bytes);
   return err.empty() ? "" : "fashion-mnist: " + path + ": " + err;
+#endif
 }
 
 // One split ("train" or "t10k"): its subset of `keep` examples, downsampled, into `set`.
-std::string load_split(const std::string& dir, const std::string& prefix, const char* count_field, int keep,
-                       int downsample, uint64_t seed, FeatureSet& set) {
-  const std::string images_path = join_path(dir, prefix + "-images-idx3-ubyte.gz");
-  const std::string labels_path = join_path(dir, prefix + "-labels-idx1-ubyte.gz");
+std::string load_split(const std::string& dir, bool default_dir, const std::string& prefix, const char* count_field,
+                       int keep, int downsample, uint64_t seed, FeatureSet& set) {
+  const std::string images_name = prefix + "-images-idx3-ubyte.gz", labels_name = prefix + "-labels-idx1-ubyte.gz";
+  // Messages name the file as a person would find it: its path, or for a provided file its name.
+  const bool images_given = default_dir && find_provided(images_name), labels_given = default_dir && find_provided(labels_name);
+  const std::string images_path = images_given ? images_name : join_path(dir, images_name);
+  const std::string labels_path = labels_given ? labels_name : join_path(dir, labels_name);
 
   std::string image_bytes;
-  std::string err = read_dataset_file(images_path, image_bytes);
+  std::string err = read_dataset_file(dir, default_dir, images_name, image_bytes);
   if (!err.empty()) return err;
   IdxImages h;
   err = check_idx_images(image_bytes, h);
@@ -109,7 +147,7 @@ std::string load_split(const std::string& dir, const std::string& prefix, const 
            std::to_string(keep) + ")";
 
   std::string label_bytes;
-  err = read_dataset_file(labels_path, label_bytes);
+  err = read_dataset_file(dir, default_dir, labels_name, label_bytes);
   if (!err.empty()) return err;
   int label_count = 0;
   std::vector<uint8_t> labels;
@@ -285,19 +323,59 @@ std::string read_gzip_file(const std::string& path, std::string& out, size_t max
 #endif
 }
 
+const std::vector<std::string>& fashion_mnist_file_names() {
+  static const std::vector<std::string> names = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                                                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+  return names;
+}
+
+std::string provide_fashion_mnist_file(const std::string& name, std::string bytes) {
+  const bool images = name.find("-images-") != std::string::npos;
+  const auto& names = fashion_mnist_file_names();
+  if (std::find(names.begin(), names.end(), name) == names.end())
+    return "fashion-mnist: '" + name + "' is not one of its files ({train,t10k}-images-idx3-ubyte.gz, " +
+           "{train,t10k}-labels-idx1-ubyte.gz)";
+  // Checked now, so a bad download is reported where it happened; the loader checks again (counts
+  // against the other file of the split, labels in 0..9).
+  std::string err;
+  if (images) {
+    IdxImages h;
+    err = check_idx_images(bytes, h);
+    if (err.empty() && (h.rows != kSide || h.cols != kSide))
+      err = "images are " + std::to_string(h.rows) + " x " + std::to_string(h.cols) + ", Fashion-MNIST's are 28 x 28";
+  } else {
+    int count = 0;
+    std::vector<uint8_t> parsed;
+    err = parse_idx_labels(bytes, count, parsed);
+  }
+  if (!err.empty()) return "fashion-mnist: " + name + ": " + err;
+  ProvidedFiles& p = provided_files();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  p.by_name[name] = std::make_shared<const std::string>(std::move(bytes));
+  return "";
+}
+
+void forget_provided_fashion_mnist_files() {
+  ProvidedFiles& p = provided_files();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  p.by_name.clear();
+}
+
 std::string load_fashion_mnist(const FashionSpec& spec, FeatureData& out) {
   if (spec.downsample < 1 || kSide % spec.downsample != 0)
     return "fashion-mnist: downsample must divide 28 (1, 2, 4, 7, 14 or 28; got " + std::to_string(spec.downsample) + ")";
   // The upper bounds (60000, 10000) come from the files, checked once their headers are read.
   if (spec.n_train < 1) return "fashion-mnist: n_train must be at least 1 (got " + std::to_string(spec.n_train) + ")";
   if (spec.n_test < 1) return "fashion-mnist: n_test must be at least 1 (got " + std::to_string(spec.n_test) + ")";
-  const std::string dir = spec.dir.empty() ? default_fashion_mnist_dir() : spec.dir;
+  const bool default_dir = spec.dir.empty();
+  const std::string dir = default_dir ? default_fashion_mnist_dir() : spec.dir;
   FeatureData d;
   d.name = "fashion-mnist";
   d.classes = kClasses;
-  std::string err = load_split(dir, "train", "n_train", spec.n_train, spec.downsample, spec.seed ^ kTrainStream, d.train);
+  std::string err =
+      load_split(dir, default_dir, "train", "n_train", spec.n_train, spec.downsample, spec.seed ^ kTrainStream, d.train);
   if (!err.empty()) return err;
-  err = load_split(dir, "t10k", "n_test", spec.n_test, spec.downsample, spec.seed ^ kTestStream, d.test);
+  err = load_split(dir, default_dir, "t10k", "n_test", spec.n_test, spec.downsample, spec.seed ^ kTestStream, d.test);
   if (!err.empty()) return err;
   out = std::move(d);
   return "";

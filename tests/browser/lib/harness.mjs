@@ -55,6 +55,20 @@ export async function waitReady(page, timeout = 30000) {
   return st;
 }
 
+// Keeps grokDemo.state() as it was when the run first reported memorization (polled every 20 ms,
+// so the test accuracy of that moment is on record); memorizedState(page) reads it (null before).
+export async function watchMemorization(page) {
+  await page.evaluate(() => {
+    window.__atMemorize = null;
+    clearInterval(window.__memorizePoll);
+    window.__memorizePoll = setInterval(() => {
+      const s = window.grokDemo.state();
+      if (s.memorize_step != null && window.__atMemorize == null) window.__atMemorize = s;
+    }, 20);
+  });
+}
+export const memorizedState = (page) => page.evaluate(() => window.__atMemorize);
+
 // Screenshots for docs/screenshots/ when GROK_SCREENSHOTS is set (a directory, or 1 for the default).
 export async function screenshot(page, name, options = {}) {
   const want = process.env.GROK_SCREENSHOTS;

@@ -424,3 +424,87 @@ TEST_CASE("read_gzip_file says when files cannot be read") {
   CHECK(read_gzip_file("/nonexistent/x.gz", out).rfind("cannot be opened: ", 0) == 0);
 #endif
 }
+
+// What the web pages do (no files there): hand the core the decompressed bytes of the four files.
+// Hand-made 28 x 28 images, so this runs under WebAssembly too.
+TEST_CASE("provided files stand in for the default directory's, and are checked when provided") {
+  forget_provided_fashion_mnist_files();
+  // Image i is all pixels i * 40 (label i % 10): which examples a subset kept is readable from x.
+  const auto images = [](int n) {
+    std::string pixels;
+    for (int i = 0; i < n; ++i) pixels += std::string(784, static_cast<char>(i * 40));
+    return idx_images(n, 28, 28, pixels);
+  };
+  const auto labels = [](int n) {
+    std::string l;
+    for (int i = 0; i < n; ++i) l += static_cast<char>(i % 10);
+    return idx_labels(n, l);
+  };
+  REQUIRE(provide_fashion_mnist_file("train-images-idx3-ubyte.gz", images(6)) == "");
+  REQUIRE(provide_fashion_mnist_file("train-labels-idx1-ubyte.gz", labels(6)) == "");
+  REQUIRE(provide_fashion_mnist_file("t10k-images-idx3-ubyte.gz", images(3)) == "");
+  REQUIRE(provide_fashion_mnist_file("t10k-labels-idx1-ubyte.gz", labels(3)) == "");
+
+  FashionSpec s;
+  s.n_train = 4;
+  s.n_test = 3;
+  s.downsample = 14;  // 2 x 2 features
+  FeatureData d;
+  REQUIRE(load_fashion_mnist(s, d) == "");
+  REQUIRE(d.train.size() == 4);
+  REQUIRE(d.train.dim == 4);
+  std::set<int> kept;
+  for (int j = 0; j < 4; ++j) {
+    const int i = d.train.y[j];  // labels are the image numbers here
+    kept.insert(i);
+    for (int f = 0; f < 4; ++f) CHECK(d.train.x[j * 4 + f] == static_cast<float>(i * 40 / 255.0));
+  }
+  CHECK(kept.size() == 4);  // four different images of the six
+  CHECK(d.test.size() == 3);
+
+  // More than the provided files hold: the range comes from their headers, as for Debian's files.
+  s.n_train = 7;
+  CHECK(load_fashion_mnist(s, d) == "fashion-mnist: n_train must be in [1, 6] (got 7)");
+  s.n_train = 4;
+
+  // A named directory is read from disk, not from the provided bytes.
+  s.dir = "/nonexistent-fashion-dir";
+  const std::string from_disk = load_fashion_mnist(s, d);
+#ifdef __EMSCRIPTEN__
+  CHECK(from_disk.find("cannot be read here") != std::string::npos);
+#else
+  CHECK(from_disk == "fashion-mnist: /nonexistent-fashion-dir/train-images-idx3-ubyte.gz is missing: install "
+                     "Debian's dataset-fashion-mnist (./scripts/setup does)");
+#endif
+  s.dir = "";
+
+  // Checked when provided, with the file's name; a bad file does not replace a good one.
+  CHECK(provide_fashion_mnist_file("train-images.gz", images(1)) ==
+        "fashion-mnist: 'train-images.gz' is not one of its files ({train,t10k}-images-idx3-ubyte.gz, "
+        "{train,t10k}-labels-idx1-ubyte.gz)");
+  CHECK(provide_fashion_mnist_file("train-images-idx3-ubyte.gz", labels(6)) ==
+        "fashion-mnist: train-images-idx3-ubyte.gz: not an IDX image file (magic 0x00000801, expected 0x00000803)");
+  CHECK(provide_fashion_mnist_file("train-images-idx3-ubyte.gz", idx_images(2, 14, 14, std::string(392, '\0'))) ==
+        "fashion-mnist: train-images-idx3-ubyte.gz: images are 14 x 14, Fashion-MNIST's are 28 x 28");
+  CHECK(provide_fashion_mnist_file("t10k-labels-idx1-ubyte.gz", labels(3).substr(0, 9)) ==
+        "fashion-mnist: t10k-labels-idx1-ubyte.gz: truncated: header says 3 labels, file has 9 bytes");
+  REQUIRE(load_fashion_mnist(s, d) == "");
+
+  // The loader's own checks name the provided file: labels that disagree with the images.
+  REQUIRE(provide_fashion_mnist_file("train-labels-idx1-ubyte.gz", labels(5)) == "");
+  CHECK(load_fashion_mnist(s, d) ==
+        "fashion-mnist: train-labels-idx1-ubyte.gz: 5 labels for the 6 images of train-images-idx3-ubyte.gz");
+
+  forget_provided_fashion_mnist_files();
+  const std::string none = load_fashion_mnist(s, d);
+#ifdef __EMSCRIPTEN__
+  CHECK(none == "fashion-mnist: train-images-idx3-ubyte.gz has not been provided: files cannot be read here (the "
+                "page fetches them and hands the core their bytes)");
+#else
+  // The default directory's files again: Debian's real images (CI installs them), not the flat ones.
+  INFO(none);
+  REQUIRE(none == "");
+  CHECK(*std::min_element(d.train.x.begin(), d.train.x.begin() + 4) !=
+        *std::max_element(d.train.x.begin(), d.train.x.begin() + 4));
+#endif
+}

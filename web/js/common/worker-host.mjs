@@ -4,6 +4,7 @@
 // work at a time so that messages (pause, stop, live edits) get in between slices.
 import createGrokModule from '../../grok.mjs';
 import { explainAbort } from './aborts.mjs';
+import { provideDataset } from './datasets.mjs';
 
 // Questions the page asks of the core (common/core.mjs), answered by the module's own functions.
 // A reply that would be an error of the request itself carries `failed`; a field's error is data.
@@ -45,16 +46,28 @@ export function serve(ownHandlers, { onReady = () => ({}), onFatal = () => {} } 
   }, (e) => {
     self.postMessage({ type: 'load-error', error: String((e && e.message) || e) });
   });
-  self.onmessage = async (e) => {
-    const msg = e.data || {};
-    await moduleReady;
+  // One request at a time, in order: a request whose run needs files (Fashion-MNIST) waits for them,
+  // and the requests after it (play after init) wait their turn.
+  let queue = moduleReady;
+  const answer = async (msg) => {
     let reply;
     if (!M) reply = { error: 'the WebAssembly module is not loaded' };
     else if (!handlers[msg.type]) reply = { error: `unknown request ${msg.type}` };
     else {
-      try { reply = handlers[msg.type](msg, M); } catch (err) { fatal(err); reply = { error: String((err && err.message) || err) }; }
+      const missing = msg.type.startsWith('core-') ? '' : await provideDataset(M, msg.config);
+      if (missing) reply = { error: missing };
+      else {
+        try { reply = handlers[msg.type](msg, M); } catch (err) { fatal(err); reply = { error: String((err && err.message) || err) }; }
+      }
     }
     self.postMessage({ ...reply, type: 'reply', id: msg.id });
+  };
+  self.onmessage = (e) => {
+    const msg = e.data || {};
+    // A reply that cannot be sent still answers (so the page never waits), and the queue goes on.
+    queue = queue.then(() => answer(msg)).catch((err) => {
+      self.postMessage({ type: 'reply', id: msg.id, error: String((err && err.message) || err) });
+    });
   };
   return { fatal };
 }

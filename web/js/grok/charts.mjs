@@ -55,6 +55,8 @@ function logTicks(value) {
   return value >= 1000 ? `${value / 1000}k` : value >= 1e-3 ? String(value) : value.toExponential(0);
 }
 
+const LOSS_NAMES = { softmax: 'cross-entropy loss', stablemax: 'stablemax cross-entropy loss', mse: 'squared error (MSE)' };
+
 const pct = (v) => `${(100 * v).toFixed(v >= 0.9995 || v === 0 ? 0 : 1)}%`;
 
 function lineDataset(label, series, extra = {}) {
@@ -66,7 +68,7 @@ function lineDataset(label, series, extra = {}) {
 // dash-dotted (A's are solid and dashed).
 const COMPARE_STYLE = { train: { color: SERIES.train.color, dash: [2, 3] }, test: { color: SERIES.test.color, dash: [10, 3, 2, 3] } };
 function compareDataset(label, which) {
-  return lineDataset(label, COMPARE_STYLE[which], { borderWidth: 1.5, compare: true });
+  return lineDataset(label, COMPARE_STYLE[which], { borderWidth: 1.5, compare: true, optional: true });
 }
 
 function makeChart(canvas, datasets, yScale, yLabel) {
@@ -87,12 +89,38 @@ function makeChart(canvas, datasets, yScale, yLabel) {
       },
       plugins: {
         decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
-        // Run B's lines (compare.mjs) appear in the legend only while there is a run B.
+        // Run B's lines (compare.mjs) and restricted/excluded loss (token pairs) appear in the legend only with points.
         legend: { labels: { usePointStyle: true, pointStyleWidth: 28, boxHeight: 8,
-                            filter: (item, data) => !data.datasets[item.datasetIndex].compare || data.datasets[item.datasetIndex].data.length > 0 } },
+                            filter: (item, data) => !data.datasets[item.datasetIndex].optional || data.datasets[item.datasetIndex].data.length > 0 } },
         grokMarkers: { markers: [] },
         phaseBands: { bands: [] },
         tooltip: { callbacks: {} },
+      },
+    },
+  });
+}
+
+// Accuracy (y) against weight norm (x) as paths through training: x is not sorted, so no
+// decimation; the newest point of each path has a dot.
+function makeNormAccChart(canvas) {
+  const lastDot = (ctx) => (ctx.dataIndex === ctx.dataset.data.length - 1 ? 4 : 0);
+  const path = (label, series) => lineDataset(label, series, { pointRadius: lastDot, pointStyle: 'circle', pointHoverRadius: 3 });
+  return new Chart(canvas, {
+    type: 'line',
+    data: { datasets: [path('train accuracy', SERIES.train), path('test accuracy', SERIES.test)] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      interaction: { mode: 'nearest', intersect: false },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'L2 norm of all weights' }, ticks: { maxRotation: 0 } },
+        y: { min: 0, max: 1, title: { display: true, text: 'accuracy' }, ticks: { callback: (v) => pct(v) } },
+      },
+      plugins: {
+        legend: { labels: { usePointStyle: true, pointStyle: 'line', pointStyleWidth: 28, boxHeight: 8 } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.parsed.y)} at norm ${fmt(c.parsed.x)}` } },
       },
     },
   });
@@ -127,8 +155,8 @@ export class RunView {
       // Restricted/excluded loss (from the snapshots) on the loss chart too, thin, so the reader sees them
       // against train and test loss on one axis; the measures chart below has them with the Gini.
       this.charts.loss = makeChart(canvas('loss'), [lineDataset('train loss', SERIES.train), lineDataset('test loss', SERIES.test),
-                                                    lineDataset('restricted loss', SERIES.restricted, { borderWidth: 1.25 }),
-                                                    lineDataset('excluded loss', SERIES.excluded, { borderWidth: 1.25 }),
+                                                    lineDataset('restricted loss', SERIES.restricted, { borderWidth: 1.25, optional: true }),
+                                                    lineDataset('excluded loss', SERIES.excluded, { borderWidth: 1.25, optional: true }),
                                                     compareDataset('B train loss', 'train'), compareDataset('B test loss', 'test')],
                                    { type: 'linear' }, 'cross-entropy loss');
     }
@@ -151,6 +179,7 @@ export class RunView {
       // Which frequencies restricted/excluded loss keep or remove: they change during a live run.
       this.charts.measures.options.plugins.subtitle = { display: false, text: '', color: '#57606a', font: { size: 11 }, padding: { bottom: 4 } };
     }
+    if (canvas('normacc')) this.normAcc = makeNormAccChart(canvas('normacc'));
     const spec = canvas('spectrum');
     if (spec) {
       this.spectrum = new SpectrumView(spec, spec.parentElement.querySelector('.spectrum-tip'));
@@ -190,6 +219,13 @@ export class RunView {
       this.charts.loss.options.scales.y.type = on ? 'logarithmic' : 'linear';
       this.charts.loss.options.scales.y.ticks.callback = on ? logTicks : (v) => Number(v).toPrecision(2);
     }
+    this.invalidate();
+  }
+  // The loss axis names the run's loss (config.loss); restricted/excluded loss exist for token pairs only.
+  setLoss(loss) {
+    const c = this.charts.loss;
+    if (!c) return;
+    c.options.scales.y.title.text = LOSS_NAMES[loss] || LOSS_NAMES.softmax;
     this.invalidate();
   }
   setNormalizeSpectrum(on) { if (this.spectrum) { this.spectrum.normalize = on; this.invalidate(); } }
@@ -289,6 +325,7 @@ export class RunView {
       fill(this.charts.norm, ['weight_norm']);
       this.label(this.charts.norm, last ? `Weight norm against step: ${fmt(last.weight_norm)}${at}${phases}` : 'Weight norm against step: no data yet');
     }
+    if (this.normAcc) this.renderNormAcc(upto);
     const circuit = circuitText(s);
     if (this.charts.measures) {
       const c = this.charts.measures;
@@ -323,6 +360,28 @@ export class RunView {
       this.spectrum.circuitFreqs = Array.isArray(s.circuit_freqs) ? s.circuit_freqs : [];
       this.spectrum.draw();
     }
+  }
+
+  // Omnigrok's view of one run: accuracy against the weight norm, in the order the run went (the
+  // norm may rise first, then weight decay pulls it down), the latest point marked.
+  renderNormAcc(upto) {
+    const c = this.normAcc, path = [];
+    for (const m of this.metrics) {
+      if (m.step > upto) break;
+      if (Number.isFinite(m.weight_norm) && Number.isFinite(m.train_acc) && Number.isFinite(m.test_acc)) path.push(m);
+    }
+    c.data.datasets[0].data = path.map((m) => ({ x: m.weight_norm, y: m.train_acc }));
+    c.data.datasets[1].data = path.map((m) => ({ x: m.weight_norm, y: m.test_acc }));
+    c.update('none');
+    if (!path.length) { this.label(c, 'Accuracy against weight norm: no data yet'); return; }
+    const first = path[0], last = path.at(-1);
+    // Where test accuracy was when the run had memorized (train accuracy 99%), if it has.
+    const memo = path.find((m) => m.train_acc >= 0.99);
+    this.label(c, `Accuracy against weight norm: from norm ${fmt(first.weight_norm)} (train ${pct(first.train_acc)}, ` +
+                  `test ${pct(first.test_acc)}) at step ${first.step.toLocaleString('en-US')}` +
+                  `${memo ? ` through norm ${fmt(memo.weight_norm)} when it memorized (test ${pct(memo.test_acc)})` : ''}` +
+                  ` to norm ${fmt(last.weight_norm)} (train ${pct(last.train_acc)}, test ${pct(last.test_acc)}) at step ` +
+                  `${last.step.toLocaleString('en-US')}`);
   }
 
   label(chart, text) {

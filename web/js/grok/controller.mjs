@@ -8,12 +8,12 @@ import { buildSettingsForm } from '../common/fields.mjs';
 import { Core } from '../common/core.mjs';
 import { RunView } from './charts.mjs';
 import { checkBudget, recordThroughput } from './budget.mjs';
-import { Replay } from './replay.mjs';
+import { OMNIGROK_NATIVE_RUN, Replay } from './replay.mjs';
 import { Compare } from './compare.mjs';
 import { LiveSweep } from './sweep.mjs';
 import { Inspect } from './inspect.mjs';
 import { demoState, setStatusText, updateButtons, updateStatus } from './status.mjs';
-import { num } from './format.mjs';
+import { num, taskKind } from './format.mjs';
 import { bindControls } from './controls.mjs';
 
 // Keys of the address that are the page's own, not settings.
@@ -205,15 +205,21 @@ export class Lab {
     const budget = await checkBudget(this.core, config);
     this.notices.clear('budget');
     this.estimate = budget.estimate;
+    // Grokking on images is the slow one: where it would take long or cannot train here, the native
+    // run of the full Omnigrok recipe replays instead.
+    const replayNative = config.dataset === 'fashion-mnist'
+      ? { label: 'Replay the native Omnigrok run instead', run: () => { this.setMode('replay'); this.replay.loadUrl(OMNIGROK_NATIVE_RUN); } }
+      : null;
     if (!budget.refuse) {
-      if (budget.warn) this.notices.show(budget.warn, { key: 'budget' });
+      if (budget.warn) this.notices.show(budget.warn, { key: 'budget', action: replayNative });
       return true;
     }
     this.refused = budget.refuse;
     const preset = this.preset();
     const fits = preset && (await checkBudget(this.core, preset.config)).refuse === null;
     this.notices.show(budget.refuse, { kind: 'error', key: 'budget',
-                                       action: fits ? { label: `Use the ${preset.name} preset as it is`, run: () => this.newRun({ ...preset.config }) } : null });
+                                       action: fits ? { label: `Use the ${preset.name} preset as it is`, run: () => this.newRun({ ...preset.config }) }
+                                                    : replayNative });
     return false;
   }
 
@@ -266,8 +272,16 @@ export class Lab {
     return false;
   }
 
+  // Views that read token pairs (spectrum, progress measures, neuron waves, "ask the model") are for
+  // runs on them only; web/css/grok.css hides them while a run on image features is shown.
+  showTask(config) {
+    document.body.dataset.task = taskKind(config);
+    this.view.setLoss(config?.loss);
+  }
+
   showLive() {
     if (this.mode !== 'train') return;
+    this.showTask(this.config);
     this.view.setUpto(Infinity);
     this.view.setRun({ metrics: this.live.metrics, snapshots: this.live.snapshots, summary: this.live.summary,
                        totalSteps: this.config?.steps || 0 });

@@ -5,6 +5,10 @@ import { LoadError, parseJson, readFile, readUrl } from '../common/files.mjs';
 import { PhaseDiagram, SWEEP_SCHEMA, checkSweep } from './phase.mjs';
 import { num, pct, runTitle } from './format.mjs';
 
+// The full Omnigrok recipe (preset omnigrok-fashion, 100k steps on 1000 images of Debian's files)
+// trained natively; docs/deep-learning.md has the command.
+export const OMNIGROK_NATIVE_RUN = 'data/omnigrok-fashion-native.json';
+
 export class Replay {
   constructor(lab) {
     this.lab = lab;
@@ -16,6 +20,7 @@ export class Replay {
     on('file', 'change', (e) => { const f = e.target.files?.[0]; if (f) this.loadFile(f); e.target.value = ''; });
     on('load-sample', 'click', () => this.loadUrl('data/sample-run.json'));
     on('load-sample-nanda', 'click', () => this.loadUrl('data/nanda2023-seed0.json'));
+    on('load-sample-omnigrok', 'click', () => this.loadUrl(OMNIGROK_NATIVE_RUN));
     on('load-sample-sweep', 'click', () => this.loadUrl('data/phase-browser.json'));
     const drop = this.lab.$('dropzone');
     if (drop) {
@@ -88,6 +93,7 @@ export class Replay {
 
   show() {
     const { run } = this.current;
+    this.lab.showTask(run.config);
     // A complete run ends where its metrics end (e.g. stopped at grokking); a partial one may go on
     // to config.steps, so its axis keeps that room.
     const last = run.metrics.at(-1)?.step || 0;

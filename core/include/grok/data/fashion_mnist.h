@@ -4,7 +4,8 @@
 // It is not a general image library (no augmentation, no normalization beyond x / 255) and it
 // knows nothing of a run's config: it is told what to load by a FashionSpec.
 // Files are read in native builds only: a WebAssembly build has no zlib and (in a browser) no files,
-// so there every load returns an error that says files cannot be read here.
+// so there the front end fetches and decompresses them and hands the core their bytes
+// (provide_fashion_mnist_file), which then stand in for the default directory's files.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +45,15 @@ std::string parse_idx_labels(const std::string& bytes, int& count, std::vector<u
 // path (the caller names the file): "cannot be opened: ...", "is truncated ...", "is corrupt ...".
 // Native builds only: under Emscripten it returns an error saying files cannot be read here.
 std::string read_gzip_file(const std::string& path, std::string& out, size_t max_bytes = size_t(256) << 20);
+
+// Hands the core the decompressed contents of one of the four files (name: "train-images-idx3-ubyte.gz",
+// "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz" or "t10k-labels-idx1-ubyte.gz"): from now on
+// a load whose spec names no directory uses these bytes instead of reading that file (process-wide,
+// thread-safe). Returns "" or one line naming the file: "fashion-mnist: <name>: truncated: ...".
+// For builds without files (the web pages ship a subset: scripts/make-fashion-subset).
+std::string provide_fashion_mnist_file(const std::string& name, std::string bytes);
+const std::vector<std::string>& fashion_mnist_file_names();  // the four names, in the order above
+void forget_provided_fashion_mnist_files();  // back to reading files (tests)
 
 // Loads train and test: name "fashion-mnist", classes 10, dim (28 / downsample)^2, pixels x / 255 (as
 // torchvision's ToTensor). Returns "" or ONE line naming the field or the file:
