@@ -1,4 +1,4 @@
-// The double-descent page's network experiments (nn-mnist1d): MLPs trained live on the worker pool.
+// The double-descent page's network experiments (nn-mnist1d, nn-fashion): MLPs trained live on the worker pool.
 // A small sweep (model-wise, then sample-wise with the toggle) fills the curve, the epoch chart and
 // the heatmap; its download is a grok-sweep/1 summary that the CLI's reader (grok sweep-merge) and
 // the page's replay both read; Stop ends a sweep; the shipped native sweep replays; and the default
@@ -97,6 +97,25 @@ test('a small network sweep fills the curve, the epoch chart and the heatmap', {
   assert.deepEqual(sw.sizes, [100, 283, 800]);
   assert.equal(new Set(sw.params).size, 1, 'one width: the same parameter count');
   assert.equal(await page.getAttribute('[data-role="toggle-samples"]', 'aria-pressed'), 'true');
+  assert.deepEqual(page.errors, []);
+});
+
+test('nn-fashion: the same sweep on the site\'s Fashion-MNIST images, 7 x 7 pixels', { timeout: 120000 }, async () => {
+  await open('experiment=nn-fashion&n_train=300&n_test=300&epochs=100&width_min=4&width_max=64&points=4&trials=1');
+  await waitDone(90000);
+  const st = await state();
+  assert.equal(st.mode, 'network');
+  assert.equal(st.runs_done, 4);
+  assert.equal(st.runs_failed, 0);
+  assert.deepEqual(st.sizes, [4, 10, 25, 64]);
+  // MLP 49-H-H-10: the parameter count says the runs read 7 x 7 images.
+  assert.equal(st.params[0], 49 * 4 + 4 + 4 * 4 + 4 + 4 * 10 + 10);
+  // Real images, learned: the widest is far better than chance (0.9); natively H = 64 reaches 0.37.
+  assert.ok(st.test_error.every((e) => e > 0 && e <= 0.9) && st.test_error[3] < 0.6, JSON.stringify(st.test_error));
+  const about = await page.evaluate(() => ({
+    fashion: !document.querySelector('[data-net-experiment="nn-fashion"]').hidden,
+    mnist1d: !document.querySelector('[data-net-experiment="nn-mnist1d"]').hidden }));
+  assert.deepEqual(about, { fashion: true, mnist1d: false });
   assert.deepEqual(page.errors, []);
 });
 

@@ -84,4 +84,12 @@ cmd=${cmd/--progress none/--progress log}
 eval "\"$GROK\" $cmd" 2>again.log || fail_test "the printed sweep failed: $(cat again.log)"
 grep -q "6 already complete" again.log && pass "the printed grok sweep is the same plan (6 runs already complete)" \
   || fail_test "printed sweep re-ran: $(cat again.log)"
+# nn-fashion: the same on Fashion-MNIST (Debian's files natively), at its downsampling.
+expect_error "nn-fashion downsample must divide 28" "--downsample: must divide 28 \(1, 2, 4, 7, 14 or 28; got 5\)" \
+  "$GROK" double-descent --experiment nn-fashion --downsample 5 --out df
+"$GROK" double-descent --experiment nn-fashion --n-train 200 --n-test 100 --epochs 2 --width-min 4 --width-max 8 --points 2 \
+  --trials 1 --progress none -j 2 --out df 2>df.log || fail_test "nn-fashion sweep failed: $(cat df.log)"
+state=$(json_get df/summary.json "d['preset'], d['runs_complete'], [r['params'] for r in d['rows']]")
+[ "$state" = "fashion-dd 2 [$((49*4+4+4*4+4+4*10+10)), $((49*8+8+8*8+8+8*10+10))]" ] \
+  && pass "nn-fashion: a grok sweep of fashion-dd on 7x7 images (49 inputs)" || fail_test "nn-fashion summary: $state"
 finish

@@ -15,13 +15,17 @@ namespace {
 constexpr long kEvaluations = 50;
 }  // namespace
 
+const char* network_dd_preset(const DDConfig& c) { return c.experiment == "nn-fashion" ? "fashion-dd" : "mnist1d-dd"; }
+
 std::string network_dd_plan(const DDConfig& c, SweepPlan& out) {
   if (!dd_network_experiment(c)) return "experiment: " + c.experiment + " is a closed-form fit, not a network sweep";
   std::string err = validate_dd(c);
   if (!err.empty()) return err;
-  const Preset* preset = find_preset(kNetworkDDPreset);
-  if (!preset) return std::string("preset ") + kNetworkDDPreset + " is missing";  // a build without it: a bug
+  const char* name = network_dd_preset(c);
+  const Preset* preset = find_preset(name);
+  if (!preset) return std::string("preset ") + name + " is missing";  // a build without it: a bug
   Config base = preset->config;
+  if (c.experiment == "nn-fashion") base.downsample = c.downsample;
   const bool samples = dd_sample_axis(c);
   base.n_train = samples ? c.n_max : c.n_train;
   base.n_test = c.n_test;
@@ -37,7 +41,7 @@ std::string network_dd_plan(const DDConfig& c, SweepPlan& out) {
   if (!err.empty()) return err;
   std::vector<uint64_t> seeds;
   for (int t = 0; t < c.trials; ++t) seeds.push_back(c.seed + uint64_t(t));
-  return make_plan(kNetworkDDPreset, base, {axis}, seeds, out);
+  return make_plan(name, base, {axis}, seeds, out);
 }
 
 std::string network_dd_curve(const SweepPlan& plan, const json& rows, json& out) {

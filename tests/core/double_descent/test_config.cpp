@@ -9,7 +9,7 @@ using namespace grok;
 
 TEST_CASE("dd: defaults and every preset validate; each preset is its experiment") {
   CHECK(validate_dd(DDConfig{}) == "");
-  REQUIRE(dd_presets().size() == 4);
+  REQUIRE(dd_presets().size() == 5);
   for (const auto& p : dd_presets()) {
     INFO(p.name);
     CHECK(validate_dd(p.config) == "");

@@ -202,5 +202,5 @@ TEST_CASE("dd acceptance, sample-wise: more data can hurt; the peak sits at n = 
   CHECK(back.points.size() == sweep->result().points.size());
   CHECK(back.points[3].n == sweep->result().points[3].n);
   c.experiment = "legendre";
-  CHECK(validate_dd(c).rfind("axis: 'samples' needs the linear or nn-mnist1d experiment", 0) == 0);
+  CHECK(validate_dd(c).rfind("axis: 'samples' needs the linear or an nn experiment", 0) == 0);
 }

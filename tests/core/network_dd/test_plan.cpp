@@ -30,9 +30,10 @@ TEST_CASE("network dd: the preset plans widths x seeds of the mnist1d-dd setup")
   CHECK(sizes.back() == c.width_max);
   REQUIRE(plan.axes.size() == 1);
   CHECK(plan.axes[0].field == "hidden");
-  CHECK(plan.preset == kNetworkDDPreset);
+  CHECK(plan.preset == "mnist1d-dd");
+  CHECK(plan.preset == network_dd_preset(c));
   REQUIRE(plan.runs.size() == sizes.size() * size_t(c.trials));
-  const Config& preset = find_preset(kNetworkDDPreset)->config;
+  const Config& preset = find_preset("mnist1d-dd")->config;
   for (const auto& r : plan.runs) {
     INFO(r.file);
     CHECK(r.config.dataset == "mnist1d");
@@ -48,6 +49,34 @@ TEST_CASE("network dd: the preset plans widths x seeds of the mnist1d-dd setup")
     CHECK(run_steps(r.config) / r.config.eval_every >= 45);
     CHECK(run_steps(r.config) / r.config.eval_every <= 55);
   }
+}
+
+TEST_CASE("network dd: nn-fashion plans fashion-dd runs at its downsampling, within the page's shipped images") {
+  DDConfig c = find_dd_preset("nn-fashion")->config;
+  REQUIRE(validate_dd(c) == "");
+  SweepPlan plan;
+  REQUIRE(network_dd_plan(c, plan) == "");
+  CHECK(plan.preset == "fashion-dd");
+  const Config& preset = find_preset("fashion-dd")->config;
+  REQUIRE(plan.runs.size() == size_t(c.points) * size_t(c.trials));
+  for (const auto& r : plan.runs) {
+    INFO(r.file);
+    CHECK(r.config.dataset == "fashion-mnist");
+    CHECK(r.config.downsample == c.downsample);
+    CHECK(dense_feature_dim(r.config) == 49);
+    CHECK(r.config.n_train <= 2000);  // web/data/fashion-mnist/ holds 2000 training and 1000 test images
+    CHECK(r.config.n_test <= 1000);
+    CHECK(r.config.label_noise == c.label_noise);
+    CHECK(r.config.optimizer == preset.optimizer);
+  }
+  c.downsample = 2;
+  REQUIRE(network_dd_plan(c, plan) == "");
+  CHECK(dense_feature_dim(plan.runs.front().config) == 196);
+  c.downsample = 3;
+  CHECK(network_dd_plan(c, plan) == "downsample: must divide 28 (1, 2, 4, 7, 14 or 28; got 3)");
+  // MNIST-1D has no pixels: the field does not apply there.
+  CHECK_FALSE(dd_field_applies(*find_dd_field("downsample"), network()));
+  CHECK(dd_field_applies(*find_dd_field("downsample"), find_dd_preset("nn-fashion")->config));
 }
 
 TEST_CASE("network dd: sample-wise plans training-set sizes at a fixed width") {

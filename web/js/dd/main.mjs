@@ -127,6 +127,9 @@ function render() {
   }
   $('net-box').hidden = !netMode();
   $('net-about').hidden = !netMode();
+  // The about text of the network experiment on screen (MNIST-1D or Fashion-MNIST).
+  for (const el of document.querySelectorAll('[data-net-experiment]'))
+    el.hidden = el.dataset.netExperiment !== (state.config?.experiment === 'nn-fashion' ? 'nn-fashion' : 'nn-mnist1d');
   $('closed-box').hidden = netMode();
   if (state.config) {
     const net = isNetwork(state.config);
@@ -318,7 +321,8 @@ async function onReady(schema) {
     const o = document.createElement('option');
     o.value = p.name;
     o.textContent = { linear: 'Linear regression (exact theory)', 'relu-features': 'Random ReLU features', legendre: 'Legendre curve fit',
-                      'nn-mnist1d': 'Neural networks on MNIST-1D (trains 22 networks)' }[p.name] || p.name;
+                      'nn-mnist1d': 'Neural networks on MNIST-1D (trains 22 networks)',
+                      'nn-fashion': 'Neural networks on Fashion-MNIST (trains 22 networks)' }[p.name] || p.name;
     select.append(o);
   }
   const { config, errors } = await configFromHash(location.hash);

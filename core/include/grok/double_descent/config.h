@@ -15,8 +15,8 @@
 namespace grok {
 
 struct DDConfig {
-  // linear | relu-features | legendre (see data.h for what each one samples) | nn-mnist1d (trains
-  // networks: a sweep of training runs, network_dd/plan.h; the fields below marked nn are its own)
+  // linear | relu-features | legendre (see data.h for what each one samples) | nn-mnist1d, nn-fashion
+  // (train networks: a sweep of training runs, network_dd/plan.h; the fields below marked nn are theirs)
   std::string experiment = "linear";
   std::string axis = "model";   // model: sweep the model size p at fixed n; samples: sweep n at fixed p (linear)
   int n_train = 40;             // n: training samples; the peak sits at model size p = n
@@ -41,6 +41,7 @@ struct DDConfig {
   int width = 16;               // nn, axis samples: the fixed hidden width H
   int epochs = 100;             // nn: training epochs of every run
   double label_noise = 0.15;    // nn: fraction of training labels redrawn at random (1 = random labels)
+  int downsample = 4;           // nn-fashion: average k x k pixel blocks (4: 7 x 7 = 49 features)
 };
 
 const std::vector<FieldSpec>& dd_field_specs();

@@ -1,7 +1,8 @@
-// Neural-network double descent: the dd lab's network experiments (nn-mnist1d) are sweeps of
-// training runs of the grokking lab. This unit joins the two labs (neither includes the other), so
+// Neural-network double descent: the dd lab's network experiments (nn-mnist1d, nn-fashion) are sweeps
+// of training runs of the grokking lab. This unit joins the two labs (neither includes the other), so
 // `grok double-descent`, the double-descent page and the tests plan the same runs from one DDConfig:
-//   network_dd_plan(c, plan)  preset mnist1d-dd (MLP 40-H-H-10, SGD lr 0.01 momentum 0.9, batch 100)
+//   network_dd_plan(c, plan)  preset mnist1d-dd (MLP 40-H-H-10, SGD lr 0.01 momentum 0.9, batch 100),
+//                             or for nn-fashion fashion-dd (the same on Fashion-MNIST at c's downsample),
 //                             with c's n_train, n_test, label_noise and epochs; axis model: grid
 //                             hidden = dd_model_sizes(c); axis samples: grid n_train = dd_model_sizes(c)
 //                             at hidden = c.width; seeds c.seed .. c.seed + trials - 1.
@@ -19,8 +20,8 @@
 
 namespace grok {
 
-// The grokking preset the network experiments start from.
-constexpr const char* kNetworkDDPreset = "mnist1d-dd";
+// The grokking preset a network experiment starts from: "mnist1d-dd" or "fashion-dd".
+const char* network_dd_preset(const DDConfig& c);
 // Training error at or below this counts as fitting the training set (noisy labels included).
 constexpr double kInterpolationError = 0.01;
 
