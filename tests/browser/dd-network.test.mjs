@@ -86,7 +86,9 @@ test('a small network sweep fills the curve, the epoch chart and the heatmap', {
   const replayed = await state();
   assert.deepEqual(replayed.sizes, st.sizes);
   assert.deepEqual(replayed.test_error, st.test_error);
-  assert.equal(replayed.epoch_curves, 0, 'a summary has no epoch-wise curves');
+  // Each row carries its run's history: the epoch-wise views replay too.
+  assert.equal(replayed.epoch_curves, st.epoch_curves);
+  assert.deepEqual(replayed.heatmap, st.heatmap);
   fs.rmSync(dir, { recursive: true, force: true });
 
   // Sample-wise: the toggle sweeps the training-set size at a fixed width.
@@ -159,6 +161,11 @@ test('the native sweep replays: its peak near the interpolation threshold', { ti
   assert.ok(at(47) > at(13) + 0.03 && at(47) > at(300) + 0.05, JSON.stringify(st.test_error));
   assert.equal(st.threshold.size, 62);
   assert.equal(st.running, false);
+  // Its rows carry the runs' histories (20000 steps: log-spaced early evaluations, then every 200;
+  // the summary keeps 128 of them): every width's epoch curve.
+  assert.equal(st.epoch_curves, 19);
+  assert.equal(st.heatmap.rows, 19);
+  assert.equal(st.heatmap.columns, 128);
   assert.deepEqual(page.errors, []);
 });
 

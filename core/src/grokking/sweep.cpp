@@ -231,6 +231,27 @@ bool planned_run_complete(const RunData& data, const PlannedRun& run) {
   return data.complete && config_difference(data.config, run.config, neutral).empty();
 }
 
+std::vector<size_t> row_history_indices(size_t count) {
+  std::vector<size_t> keep;
+  if (count <= kRowHistoryPoints) {
+    for (size_t k = 0; k < count; ++k) keep.push_back(k);
+    return keep;
+  }
+  // Positions 1 .. count - 1 on a log scale (evaluations are evenly spaced in step, and the epoch
+  // views are log-scaled): early evaluations, where test error moves fastest, keep their resolution.
+  // Where log positions round to one index the next one is taken instead, so exactly
+  // kRowHistoryPoints are kept; the last position is count - 1 (pow(last, 1)), which the ones
+  // before it cannot reach (index k is at most max(k + 1, its log position) < count - 1).
+  keep.push_back(0);
+  const double last = static_cast<double>(count - 1);
+  for (size_t k = 0; k + 1 < kRowHistoryPoints; ++k) {
+    const double t = static_cast<double>(k) / static_cast<double>(kRowHistoryPoints - 2);
+    const size_t at = static_cast<size_t>(std::llround(std::pow(last, t)));
+    keep.push_back(std::max(at, keep.back() + 1));
+  }
+  return keep;
+}
+
 nlohmann::json sweep_row(const SweepPlan& plan, size_t i, const RunData& data) {
   using nlohmann::json;
   const PlannedRun& run = plan.runs.at(i);
@@ -251,6 +272,14 @@ nlohmann::json sweep_row(const SweepPlan& plan, size_t i, const RunData& data) {
     if (last.train_acc_clean >= 0) row["final_train_acc_clean"] = last.train_acc_clean;
     if (last.train_acc_noisy >= 0) row["final_train_acc_noisy"] = last.train_acc_noisy;
   }
+  json steps = json::array(), train = json::array(), test = json::array();
+  for (size_t k : row_history_indices(data.metrics.size())) {
+    const MetricPoint& m = data.metrics[k];
+    steps.push_back(m.step);
+    train.push_back(m.train_acc);
+    test.push_back(m.test_acc);
+  }
+  row["history"] = {{"step", std::move(steps)}, {"train_acc", std::move(train)}, {"test_acc", std::move(test)}};
   return row;
 }
 
@@ -268,6 +297,33 @@ nlohmann::json sweep_summary(const SweepPlan& plan, nlohmann::json rows, const n
   out["rows"] = std::move(rows);
   return out;
 }
+
+namespace {
+// A row's history: three arrays of one length (at most kRowHistoryPoints), steps ascending from 0,
+// accuracies in [0, 1].
+std::string check_row_history(const nlohmann::json& h) {
+  if (!h.is_object()) return "must be an object of step, train_acc and test_acc";
+  for (const char* key : {"step", "train_acc", "test_acc"})
+    if (!h.contains(key) || !h[key].is_array()) return std::string(key) + " must be an array";
+  const size_t n = h["step"].size();
+  if (n > kRowHistoryPoints)
+    return "holds " + std::to_string(n) + " evaluations; at most " + std::to_string(kRowHistoryPoints);
+  if (h["train_acc"].size() != n || h["test_acc"].size() != n) return "step, train_acc and test_acc must have one length";
+  long previous = -1;
+  for (size_t k = 0; k < n; ++k) {
+    const auto& s = h["step"][k];
+    if (!s.is_number_integer() || s.get<long>() <= previous)
+      return "step[" + std::to_string(k) + "] must be an integer above the one before (and at least 0)";
+    previous = s.get<long>();
+    for (const char* key : {"train_acc", "test_acc"}) {
+      const auto& a = h[key][k];
+      if (!a.is_number() || !(a.get<double>() >= 0 && a.get<double>() <= 1))
+        return std::string(key) + "[" + std::to_string(k) + "] must be a number in [0, 1]";
+    }
+  }
+  return "";
+}
+}  // namespace
 
 std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann::json& rows,
                               nlohmann::json& unreadable) {
@@ -298,6 +354,10 @@ std::string summary_from_json(const nlohmann::json& j, SweepPlan& plan, nlohmann
     for (const char* key : {"grok_step", "memorize_step"})
       if (!r.contains(key) || !(r[key].is_null() || r[key].is_number_integer()))
         return where + ": " + key + " must be a step or null";
+    if (r.contains("history")) {  // optional: summaries written before it existed have none
+      err = check_row_history(r["history"]);
+      if (!err.empty()) return where + ": history: " + err;
+    }
     seen[i] = true;
     out.push_back(r);
   }

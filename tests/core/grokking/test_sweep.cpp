@@ -78,6 +78,17 @@ TEST_CASE("sweep: rows from finished runs, the summary in plan order whatever or
     CHECK(row["steps"] == 60);
     CHECK(row["values"]["weight_decay"] == plan.runs[i].config.weight_decay);
     CHECK(row["final_train_acc"] == data.summary.final_train_acc);
+    // Every evaluation (the log-spaced early ones, then every 20 steps) with its accuracies, as the
+    // run file has them.
+    const nlohmann::json& h = row["history"];
+    REQUIRE(h["step"].size() == data.metrics.size());
+    for (size_t k = 0; k < data.metrics.size(); ++k) {
+      CHECK(h["step"][k] == data.metrics[k].step);
+      CHECK(h["train_acc"][k] == data.metrics[k].train_acc);
+      CHECK(h["test_acc"][k] == data.metrics[k].test_acc);
+    }
+    CHECK(h["step"].back() == 60);
+    CHECK(h["train_acc"].back() == data.summary.final_train_acc);
     rows.push_back(row);
   }
   const nlohmann::json s = sweep_summary(plan, rows, nlohmann::json::array(), nlohmann::json::array());
@@ -88,4 +99,41 @@ TEST_CASE("sweep: rows from finished runs, the summary in plan order whatever or
   CHECK(s["rows"][0]["index"] == 0);
   CHECK(s["rows"][1]["index"] == 1);
   CHECK(s["grid"][0]["field"] == "weight_decay");
+
+  // The reader takes the summary back, history and all; a broken history is named.
+  SweepPlan back;
+  nlohmann::json back_rows, unreadable;
+  CHECK(summary_from_json(s, back, back_rows, unreadable) == "");
+  CHECK(back_rows[1]["history"] == s["rows"][1]["history"]);
+  nlohmann::json bad = s;
+  bad["rows"][1]["history"]["test_acc"][2] = 1.5;
+  CHECK(summary_from_json(bad, back, back_rows, unreadable) ==
+        "summary: rows[1]: history: test_acc[2] must be a number in [0, 1]");
+  bad = s;
+  bad["rows"][0]["history"]["step"][2] = bad["rows"][0]["history"]["step"][1];
+  CHECK(summary_from_json(bad, back, back_rows, unreadable).find("history: step[2] must be an integer above") !=
+        std::string::npos);
+  bad = s;
+  bad["rows"][0]["history"]["train_acc"].erase(0);
+  CHECK(summary_from_json(bad, back, back_rows, unreadable) ==
+        "summary: rows[0]: history: step, train_acc and test_acc must have one length");
+  bad = s;  // a summary from before histories: still read
+  bad["rows"][0].erase("history");
+  CHECK(summary_from_json(bad, back, back_rows, unreadable) == "");
+}
+
+TEST_CASE("sweep: a row keeps every evaluation up to 128, else 128 log-spaced ones from the first to the last") {
+  CHECK(row_history_indices(0).empty());
+  CHECK(row_history_indices(5) == std::vector<size_t>{0, 1, 2, 3, 4});
+  CHECK(row_history_indices(kRowHistoryPoints).size() == kRowHistoryPoints);
+  for (size_t count : {size_t(129), size_t(1001), size_t(100001)}) {
+    const std::vector<size_t> k = row_history_indices(count);
+    INFO(count);
+    CHECK(k.size() == kRowHistoryPoints);
+    CHECK(k.front() == 0);
+    CHECK(k.back() == count - 1);
+    for (size_t i = 1; i < k.size(); ++i) CHECK(k[i] > k[i - 1]);
+    CHECK(k[1] == 1);  // the first evaluations after step 0 are kept: they move fastest
+    if (count > 10000) CHECK(k[k.size() / 2] < count / 100);  // log-spaced, not evenly
+  }
 }

@@ -2,8 +2,10 @@
 // sweep in a Web Worker whose points are drawn as they arrive, and replay of grok-dd/1 files
 // (?run=URL or the file picker, by the same file-opening rule as the grokking page). The network
 // experiments (nn-mnist1d) train on a pool of workers instead (network.mjs) and replay grok-sweep/1
-// summaries. window.ddDemo is the script API (and what the browser tests read).
-import { createCharts, sweptAxis, updateRisk, updateCurve } from './charts.mjs';
+// summaries. What each kind shows is drawn by closed-form-view.mjs and network-view.mjs; this file holds
+// the state and decides when. window.ddDemo is the script API (and what the browser tests read).
+import { createCharts, sweptAxis, updateRisk } from './charts.mjs';
+import { closedFormStatus, drawCurveSlider, drawClosedFormTable } from './closed-form-view.mjs';
 import { WorkerClient } from '../common/worker-client.mjs';
 import { Notices } from '../common/notices.mjs';
 import { buildSettingsForm } from '../common/fields.mjs';
@@ -12,7 +14,7 @@ import { Core } from '../common/core.mjs';
 import { NetworkSweep, epochCurves } from './network.mjs';
 import { createNetworkCharts } from './network-charts.mjs';
 import { curveShape, networkStatus, drawNetworkViews } from './network-view.mjs';
-import { fmt, escapeHtml } from './text.mjs';
+import { fmt } from './text.mjs';
 
 const DEFAULT_EXPERIMENT = 'legendre';  // the picture a reader understands at a glance; cheap to compute
 // The native preset's whole sweep (mnist1d-dd, 19 widths; docs/deep-learning.md), shipped with the page.
@@ -97,17 +99,7 @@ function statusText() {
   const r = state.result;
   if (!state.ready) return state.error ? 'Not available.' : 'Loading the WebAssembly module…';
   if (netMode()) return networkStatus(network?.current, network?.workers);
-  if (!r) return 'Ready.';
-  const c = r.config;
-  const parts = [];
-  parts.push(state.mode === 'replay' ? `<b>Replay</b> ${escapeHtml(state.replayName || '')}` : '<b>Live</b>');
-  const ax = sweptAxis(c);
-  parts.push(`${escapeHtml(c.experiment)}, ${ax.fixed} = ${ax.peak}, ${c.trials} trials`);
-  parts.push(`${r.points.length}/${r.model_sizes.length} ${ax.key === 'n' ? 'training-set sizes' : 'model sizes'}`);
-  if (state.mode === 'live') parts.push(state.running ? 'running…' : state.done ? `done in ${(state.ms / 1000).toFixed(1)} s` : 'stopped');
-  const peak = r.points.find((p) => (p[ax.key] ?? p.p) === ax.peak);
-  if (peak) parts.push(`median test MSE at ${ax.key} = ${ax.fixed}: <b>${fmt(peak.test_mse_median)}</b>`);
-  return parts.map((s) => `<span>${s}</span>`).join('');
+  return closedFormStatus(r, { mode: state.mode, replayName: state.replayName, running: state.running, done: state.done, ms: state.ms });
 }
 
 function render() {
@@ -163,41 +155,14 @@ function drawAll() {
   const legendre = Boolean(r.curves);
   $('curve-box').hidden = !legendre;
   if (legendre) drawCurve();
-  drawTable();
+  drawClosedFormTable(state.result, $('table'));
 }
 
+// The Legendre fit's slider: until the reader moves it, it follows the sweep and then settles on
+// p = n, the peak.
 function drawCurve() {
   const r = state.result;
-  const slider = $('size');
-  const count = r.points.length;
-  slider.disabled = count === 0;
-  slider.max = String(Math.max(0, count - 1));
-  if (!state.sizeTouched) {
-    // Until the reader moves it, the slider follows the sweep and then settles on p = n, the peak.
-    const atN = r.points.findIndex((p) => p.p === r.config.n_train);
-    state.sizeIndex = atN >= 0 ? atN : count - 1;
-  }
-  state.sizeIndex = Math.min(Math.max(0, state.sizeIndex ?? 0), Math.max(0, count - 1));
-  slider.value = String(state.sizeIndex);
-  const point = r.points[state.sizeIndex];
-  const text = point ? `p = ${point.p}${point.p === r.config.n_train ? ' (= n)' : ''}` : '—';
-  $('size-out').textContent = text;
-  slider.setAttribute('aria-valuetext', text);
-  updateCurve(charts, r, point);
-}
-
-function drawTable() {
-  const r = state.result;
-  const theory = Boolean(r.theory);
-  const ax = sweptAxis(r.config);
-  const head = [ax.key, 'test MSE median', 'q25', 'q75', 'mean', ...(theory ? ['theory'] : []), 'train MSE', 'p_eff', '‖w‖', 'λ', 'solver'];
-  const rows = r.points.map((p) => {
-    const cells = [p[ax.key] ?? p.p, fmt(p.test_mse_median), fmt(p.test_mse_q25), fmt(p.test_mse_q75), fmt(p.test_mse_mean),
-      ...(theory ? [p.theory === null ? '∞ / —' : fmt(p.theory)] : []), fmt(p.train_mse_median), fmt(p.p_eff_median),
-      fmt(p.coef_norm_median), fmt(p.ridge_median), escapeHtml(p.solver || '')];
-    return `<tr${(p[ax.key] ?? p.p) === ax.peak ? ' class="peak"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-  });
-  $('table').innerHTML = `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody>`;
+  state.sizeIndex = drawCurveSlider(charts, r, { slider: $('size'), out: $('size-out'), index: state.sizeIndex, touched: state.sizeTouched });
 }
 
 // ---- live sweeps ----
@@ -356,7 +321,10 @@ async function replayNetwork(text, name, summary) {
   state.result = null;
   epochChoice = null;
   if (S.rows.length < S.plan.runs.length) notice(`${name} is a partial sweep (${S.rows.length} of ${S.plan.runs.length} runs).`, 'info');
-  notice(`${name} is a sweep summary: it holds each run's final errors, so the epoch-wise views stay empty (they need the runs themselves; run the sweep live for them).`, 'info');
+  // Summaries carry each run's accuracies over training; an older one (or a hand-made one) only the final errors.
+  if (S.histories.length < S.rows.length) {
+    notice(`${S.rows.length - S.histories.length} of ${name}'s ${S.rows.length} runs have no history in it (a summary from an older grok), so the epoch-wise views leave them out.`, 'info');
+  }
   announce(`Replaying ${name}.`);
   drawAll();
   render();

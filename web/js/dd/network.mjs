@@ -3,20 +3,21 @@
 // width, or training-set size, and seed; core network_dd/plan.h), each worker trains one run at a
 // time (common/sweep-worker.mjs answers with the run's summary row and its run file), and the core
 // turns the finished rows into the curve (Core.networkCurve: medians over seeds, the interpolation
-// threshold). The run files' metrics give the epoch-wise views. The download is grok-sweep/1, what
+// threshold). The rows' histories give the epoch-wise views, live and replayed. The download is grok-sweep/1, what
 // `grok double-descent --experiment nn-mnist1d` (a `grok sweep`) writes, and a summary replays here.
 import { WorkerPool, defaultPoolSize } from '../common/worker-pool.mjs';
 import { minOf } from '../common/numbers.mjs';
 
 const sizeOf = (axis, config) => (axis === 'hidden' ? config.hidden : config.n_train);
 
-// One run's metrics as the epoch-wise views draw them: evaluations in epochs (fractional: the early
-// evaluations are log-spaced steps), test and train error.
-export function runHistory(run) {
-  const c = run.config;
-  const perEpoch = Math.ceil(c.n_train / c.batch_size);
-  const m = run.metrics;
-  return { epochs: m.map((p) => p.step / perEpoch), test: m.map((p) => 1 - p.test_acc), train: m.map((p) => 1 - p.train_acc) };
+// One run's accuracies over training (its summary row's history: the core keeps up to 128
+// evaluations, core grokking/sweep.h) as the epoch-wise views draw them: evaluations in epochs
+// (fractional: the early evaluations are log-spaced steps), test and train error. `config` is the
+// run's: the plan's base with the row's values.
+export function rowHistory(row, config) {
+  const perEpoch = Math.ceil(config.n_train / config.batch_size);
+  const h = row.history;
+  return { epochs: h.step.map((s) => s / perEpoch), test: h.test_acc.map((a) => 1 - a), train: h.train_acc.map((a) => 1 - a) };
 }
 
 const medianOf = (values) => {
@@ -81,8 +82,7 @@ export class NetworkSweep {
         const i = order[j];
         S.running.delete(i);
         S.rows.push(reply.row);
-        const run = JSON.parse(reply.run);
-        S.histories.push({ index: i, size: sizeOf(axis, r.configs[i]), seed: plan.runs[i].seed, ...runHistory(run) });
+        S.histories.push({ index: i, size: sizeOf(axis, r.configs[i]), seed: plan.runs[i].seed, ...rowHistory(reply.row, r.configs[i]) });
         this.updateCurve(S);
       },
       onError: (j, error) => {
@@ -129,9 +129,16 @@ export class NetworkSweep {
     if (r.error) return { error: r.error };
     this.cancel();
     const now = performance.now();
+    const axis = r.curve.axis;
+    // Summaries written before rows had histories (or by hand without them) replay without the
+    // epoch-wise views.
+    const histories = r.rows.filter((row) => row.history).map((row) => {
+      const config = { ...r.plan.base_config, ...row.values };
+      return { index: row.index, size: sizeOf(axis, config), seed: row.seed, ...rowHistory(row, config) };
+    });
     this.current = {
-      live: false, name, plan: r.plan, planText: JSON.stringify(r.plan), axis: r.curve.axis, rows: r.rows,
-      histories: [], curve: r.curve, running: new Map(), failed: [], started: now, finished: now, cancelled: false,
+      live: false, name, plan: r.plan, planText: JSON.stringify(r.plan), axis, rows: r.rows,
+      histories, curve: r.curve, running: new Map(), failed: [], started: now, finished: now, cancelled: false,
       summary, batch: null, curveTicket: 0, done: Promise.resolve(),
     };
     this.onChange();

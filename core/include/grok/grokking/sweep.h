@@ -73,8 +73,16 @@ std::string planned_run_mismatch(const RunData& data, const PlannedRun& run);
 // Whether a run file that belongs to its run is finished at the plan's length.
 bool planned_run_complete(const RunData& data, const PlannedRun& run);
 
-// One row of the summary: what a finished run came to (plan.runs[i] and its run file).
+// One row of the summary: what a finished run came to (plan.runs[i] and its run file), with its
+// accuracies over training as "history": {"step", "train_acc", "test_acc"} (arrays of one length),
+// at most kRowHistoryPoints of its evaluations, log-spaced in step when it has more, so a summary
+// alone can draw error against epoch (the double-descent page's epoch-wise views) and stays small.
+constexpr size_t kRowHistoryPoints = 128;
 nlohmann::json sweep_row(const SweepPlan& plan, size_t i, const RunData& data);
+// The evaluations a row's history keeps of `count` (ascending indices): all of them up to
+// kRowHistoryPoints, else kRowHistoryPoints of them: the first, the last and those nearest to
+// log-spaced positions between.
+std::vector<size_t> row_history_indices(size_t count);
 
 // The summary of a plan from its rows (any order; sorted by index here), the files of runs that
 // are not finished, and the files that could not be read with why ({"file", "error"}).
