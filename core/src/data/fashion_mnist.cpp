@@ -97,12 +97,19 @@ std::shared_ptr<const std::string> find_provided(const std::string& name) {
   return it == p.by_name.end() ? nullptr : it->second;
 }
 
-// The bytes of `name` in `dir`: the provided ones when the spec names no directory, else read_gzip_file
-// with the loader's one-line messages.
-std::string read_dataset_file(const std::string& dir, bool default_dir, const std::string& name, std::string& bytes) {
+// One dataset file as the loader holds it: its bytes (shared with the provided store, not copied) and
+// the name messages give it, as a person would find it: its path, or for a provided file its name.
+struct DatasetFile {
+  std::string shown;
+  std::shared_ptr<const std::string> bytes;
+};
+
+// `name` in `dir`: the provided bytes when the spec names no directory, else read_gzip_file with the
+// loader's one-line messages.
+std::string read_dataset_file(const std::string& dir, bool default_dir, const std::string& name, DatasetFile& file) {
   if (default_dir) {
-    if (const auto given = find_provided(name)) {
-      bytes = *given;
+    if (auto given = find_provided(name)) {
+      file = {name, std::move(given)};
       return "";
     }
   }
@@ -118,23 +125,22 @@ std::string read_dataset_file(const std::string& dir, bool default_dir, const st
   if (!std::filesystem::exists(path, ec))
     return "fashion-mnist: " + path + " is missing: install Debian's dataset-fashion-mnist (./scripts/setup does)";
 #endif
+  std::string bytes;
   const std::string err = read_gzip_file(path, bytes);
-  return err.empty() ? "" : "fashion-mnist: " + path + ": " + err;
+  if (!err.empty()) return "fashion-mnist: " + path + ": " + err;
+  file = {path, std::make_shared<const std::string>(std::move(bytes))};
+  return "";
 #endif
 }
 
 // One split ("train" or "t10k"): its subset of `keep` examples, downsampled, into `set`.
 std::string load_split(const std::string& dir, bool default_dir, const std::string& prefix, const char* count_field,
                        int keep, int downsample, uint64_t seed, FeatureSet& set) {
-  const std::string images_name = prefix + "-images-idx3-ubyte.gz", labels_name = prefix + "-labels-idx1-ubyte.gz";
-  // Messages name the file as a person would find it: its path, or for a provided file its name.
-  const bool images_given = default_dir && find_provided(images_name), labels_given = default_dir && find_provided(labels_name);
-  const std::string images_path = images_given ? images_name : join_path(dir, images_name);
-  const std::string labels_path = labels_given ? labels_name : join_path(dir, labels_name);
-
-  std::string image_bytes;
-  std::string err = read_dataset_file(dir, default_dir, images_name, image_bytes);
+  DatasetFile images_file;
+  std::string err = read_dataset_file(dir, default_dir, prefix + "-images-idx3-ubyte.gz", images_file);
   if (!err.empty()) return err;
+  const std::string& images_path = images_file.shown;
+  const std::string& image_bytes = *images_file.bytes;
   IdxImages h;
   err = check_idx_images(image_bytes, h);
   if (!err.empty()) return "fashion-mnist: " + images_path + ": " + err;
@@ -146,12 +152,13 @@ std::string load_split(const std::string& dir, bool default_dir, const std::stri
     return std::string("fashion-mnist: ") + count_field + " must be in [1, " + std::to_string(h.count) + "] (got " +
            std::to_string(keep) + ")";
 
-  std::string label_bytes;
-  err = read_dataset_file(dir, default_dir, labels_name, label_bytes);
+  DatasetFile labels_file;
+  err = read_dataset_file(dir, default_dir, prefix + "-labels-idx1-ubyte.gz", labels_file);
   if (!err.empty()) return err;
+  const std::string& labels_path = labels_file.shown;
   int label_count = 0;
   std::vector<uint8_t> labels;
-  err = parse_idx_labels(label_bytes, label_count, labels);
+  err = parse_idx_labels(*labels_file.bytes, label_count, labels);
   if (!err.empty()) return "fashion-mnist: " + labels_path + ": " + err;
   if (label_count != h.count)
     return "fashion-mnist: " + labels_path + ": " + std::to_string(label_count) + " labels for the " +

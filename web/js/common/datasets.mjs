@@ -4,19 +4,19 @@
 // platform's DecompressionStream and hands the bytes to the core (provideFashionMnistFile), which
 // checks them and from then on loads them as it would load Debian's files natively. Shared by the
 // pages' workers and scripts/wasm-train.mjs (Node), which differ only in how a file is read.
+import { readUrlBytes } from './files.mjs';
 
 // The site's copy, next to the pages: web/js/common/ -> web/data/fashion-mnist/.
 export const FASHION_DIR_URL = new URL('../../data/fashion-mnist/', import.meta.url);
 
-export async function fetchFile(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${r.status} ${r.statusText}`.trim());
-  return new Uint8Array(await r.arrayBuffer());
-}
-
 export async function gunzip(bytes) {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// A file of the site's copy, same-origin and size-limited like every URL the pages read.
+async function fetchSiteFile(name) {
+  return (await readUrlBytes(name, FASHION_DIR_URL)).bytes;
 }
 
 // Which module instances already hold the files (each worker has its own instance).
@@ -24,7 +24,7 @@ const provided = new WeakSet();
 
 // Makes `config`'s dataset available to module M. readFile(name) -> Promise<Uint8Array> of the gzip
 // file (default: fetched from the site). Resolves to "" or one line saying which file failed and why.
-export async function provideDataset(M, config, readFile = (name) => fetchFile(new URL(name, FASHION_DIR_URL))) {
+export async function provideDataset(M, config, readFile = fetchSiteFile) {
   if (!config || config.dataset !== 'fashion-mnist' || provided.has(M)) return '';
   for (const name of JSON.parse(M.fashionMnistFiles())) {
     let bytes;

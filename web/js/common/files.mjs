@@ -25,7 +25,9 @@ export async function readFile(file) {
 }
 
 // Same-origin only: the page does not fetch from other sites on a URL parameter's say-so.
-export async function readUrl(spec, base = location.href) {
+// readUrlBytes -> {bytes, name}; readUrl -> {text, name}. `base` defaults to the page's (or worker's)
+// address; workers read the site's datasets with it too (common/datasets.mjs).
+export async function readUrlBytes(spec, base = location.href) {
   let url;
   try { url = new URL(spec, base); } catch { throw new LoadError(`run: '${spec}' is not a URL`); }
   if (url.origin !== new URL(base).origin) throw new LoadError(`run: only files from this site can be opened by URL (got ${url.origin})`);
@@ -48,7 +50,12 @@ export async function readUrl(spec, base = location.href) {
   const bytes = new Uint8Array(total);
   let off = 0;
   for (const p of parts) { bytes.set(p, off); off += p.byteLength; }
-  return { text: new TextDecoder().decode(bytes), name: url.pathname.split('/').pop() || url.pathname };
+  return { bytes, name: url.pathname.split('/').pop() || url.pathname };
+}
+
+export async function readUrl(spec, base = location.href) {
+  const { bytes, name } = await readUrlBytes(spec, base);
+  return { text: new TextDecoder().decode(bytes), name };
 }
 
 export function parseJson(text, name) {
