@@ -58,7 +58,7 @@ std::vector<Case> cases() {
 }
 }  // namespace
 
-TEST_CASE("threads: the same run for 1, 2 and 3 threads, bit for bit, on every model path") {
+TEST_CASE("threads: the same run for 1, 2 and 3 threads, bit for bit, on every model path", "[threads]") {
   for (const Case& k : cases()) {
     INFO(k.name);
     std::vector<unsigned long long> hashes;
