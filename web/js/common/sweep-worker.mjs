@@ -2,9 +2,11 @@
 // double-descent page's network experiments): its own wasm instance, one planned run
 // per request, from step 0 to its end (or to grokking when the sweep stops at grok). It reports
 // progress while it trains and answers with the run's row of the sweep summary (built by the core:
-// Session.sweepRow) and its run file, so a cell of the phase diagram can open the run.
-//   request {type: 'sweep-run', job, config, plan (grok-sweep-plan/1 text), index}
-//   -> reply {row, run (run-file text), ms} or {error}
+// Session.sweepRow) and its run file, so a cell of the phase diagram can open the run. The
+// double-descent page needs only the row (its history draws the epoch views): withRun: false spares
+// the run file's serialization and transfer.
+//   request {type: 'sweep-run', job, config, plan (grok-sweep-plan/1 text), index, withRun (default true)}
+//   -> reply {row, run (run-file text, unless withRun is false), ms} or {error}
 //   unasked {type: 'progress', job, step, steps} about every PROGRESS_MS while it trains
 import { serve } from './worker-host.mjs';
 
@@ -34,7 +36,7 @@ serve({
       s.refreshCircuit();  // as a saved run file: restricted/excluded loss against the final key frequencies
       const row = JSON.parse(s.sweepRow(msg.plan, msg.index));
       if (row.error) return { error: row.error };
-      return { row, run: s.runJson(), ms: performance.now() - t0 };
+      return { row, ...(msg.withRun === false ? {} : { run: s.runJson() }), ms: performance.now() - t0 };
     } finally {
       s.delete();
     }

@@ -5,7 +5,7 @@
 import { sweptAxis, updateCurve } from './charts.mjs';
 import { fmt, escapeHtml } from './text.mjs';
 
-// The status line (HTML). `run`: {mode: 'live' | 'replay', replayName, running, done, ms}.
+// The status line (HTML). `run`: the page's state, {mode: 'live' | 'replay', replayName, running, done, ms}.
 export function closedFormStatus(r, run) {
   if (!r) return 'Ready.';
   const c = r.config;

@@ -99,7 +99,7 @@ function statusText() {
   const r = state.result;
   if (!state.ready) return state.error ? 'Not available.' : 'Loading the WebAssembly module…';
   if (netMode()) return networkStatus(network?.current, network?.workers);
-  return closedFormStatus(r, { mode: state.mode, replayName: state.replayName, running: state.running, done: state.done, ms: state.ms });
+  return closedFormStatus(r, state);
 }
 
 function render() {

@@ -1,7 +1,7 @@
 // The double-descent page's network experiments (nn-mnist1d): neural networks trained live on a
 // pool of workers. The core plans the sweep from the page's dd config (Core.networkPlan: one run per
 // width, or training-set size, and seed; core network_dd/plan.h), each worker trains one run at a
-// time (common/sweep-worker.mjs answers with the run's summary row and its run file), and the core
+// time (common/sweep-worker.mjs answers with the run's summary row), and the core
 // turns the finished rows into the curve (Core.networkCurve: medians over seeds, the interpolation
 // threshold). The rows' histories give the epoch-wise views, live and replayed. The download is grok-sweep/1, what
 // `grok double-descent --experiment nn-mnist1d` (a `grok sweep`) writes, and a summary replays here.
@@ -11,13 +11,14 @@ import { minOf } from '../common/numbers.mjs';
 const sizeOf = (axis, config) => (axis === 'hidden' ? config.hidden : config.n_train);
 
 // One run's accuracies over training (its summary row's history: the core keeps up to 128
-// evaluations, core grokking/sweep.h) as the epoch-wise views draw them: evaluations in epochs
-// (fractional: the early evaluations are log-spaced steps), test and train error. `config` is the
-// run's: the plan's base with the row's values.
-export function rowHistory(row, config) {
+// evaluations, core grokking/sweep.h) as the epoch-wise views draw them: {index, size, seed} and the
+// evaluations in epochs (fractional: the early evaluations are log-spaced steps), test and train
+// error. `config` is the run's: the plan's base with the row's values.
+export function rowHistory(axis, row, config) {
   const perEpoch = Math.ceil(config.n_train / config.batch_size);
   const h = row.history;
-  return { epochs: h.step.map((s) => s / perEpoch), test: h.test_acc.map((a) => 1 - a), train: h.train_acc.map((a) => 1 - a) };
+  return { index: row.index, size: sizeOf(axis, config), seed: row.seed, epochs: h.step.map((s) => s / perEpoch),
+           test: h.test_acc.map((a) => 1 - a), train: h.train_acc.map((a) => 1 - a) };
 }
 
 const medianOf = (values) => {
@@ -74,7 +75,7 @@ export class NetworkSweep {
       running: new Map(), failed: [], started: performance.now(), finished: null, cancelled: false,
       summary: null, batch: null, curveTicket: 0,
     };
-    const jobs = order.map((i) => ({ config: r.configs[i], plan: planText, index: plan.runs[i].index }));
+    const jobs = order.map((i) => ({ config: r.configs[i], plan: planText, index: plan.runs[i].index, withRun: false }));
     S.batch = this.pool.run('sweep-run', jobs, {
       onStart: (j) => { S.running.set(order[j], { step: 0 }); this.onChange(); },
       onProgress: (j, p) => { S.running.set(order[j], p); this.onChange(); },
@@ -82,7 +83,7 @@ export class NetworkSweep {
         const i = order[j];
         S.running.delete(i);
         S.rows.push(reply.row);
-        S.histories.push({ index: i, size: sizeOf(axis, r.configs[i]), seed: plan.runs[i].seed, ...rowHistory(reply.row, r.configs[i]) });
+        S.histories.push(rowHistory(axis, reply.row, r.configs[i]));
         this.updateCurve(S);
       },
       onError: (j, error) => {
@@ -132,10 +133,8 @@ export class NetworkSweep {
     const axis = r.curve.axis;
     // Summaries written before rows had histories (or by hand without them) replay without the
     // epoch-wise views.
-    const histories = r.rows.filter((row) => row.history).map((row) => {
-      const config = { ...r.plan.base_config, ...row.values };
-      return { index: row.index, size: sizeOf(axis, config), seed: row.seed, ...rowHistory(row, config) };
-    });
+    const histories = r.rows.filter((row) => row.history)
+      .map((row) => rowHistory(axis, row, { ...r.plan.base_config, ...row.values }));
     this.current = {
       live: false, name, plan: r.plan, planText: JSON.stringify(r.plan), axis, rows: r.rows,
       histories, curve: r.curve, running: new Map(), failed: [], started: now, finished: now, cancelled: false,
