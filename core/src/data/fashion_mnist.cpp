@@ -73,11 +73,13 @@ std::string check_idx_images(const std::string& bytes, IdxImages& h) {
   return "";
 }
 
+#if !defined(__EMSCRIPTEN__)  // the wasm build reads no files (read_dataset_file)
 // dir + "/" + name without doubling a trailing slash of dir.
 std::string join_path(std::string dir, const std::string& name) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir + "/" + name;
 }
+#endif
 
 // The files a front end handed over (provide_fashion_mnist_file), by name. Written before training
 // starts and read while loading; the mutex makes a load beside a late provide safe natively.
